@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { ObjectIdString } from '../ids.js';
+import { Message } from '../rest/messages.js';
+
+/**
+ * Every event type with its version. The routing key of an event is `<type>.v<version>`
+ * (e.g. `message.created.v1`); a new version is added beside the old one until every consumer moved.
+ */
+export const EVENT_PAYLOADS = {
+  /** gateway → history: a message accepted by the broker, to persist. */
+  'message.created': { 1: Message },
+  /** history → gateways: an edited message, to broadcast to its channel. */
+  'message.updated': { 1: Message },
+  /** history → gateways: a deleted message, to broadcast to its channel. */
+  'message.deleted': {
+    1: z.object({ id: ObjectIdString, channelId: ObjectIdString, serverId: ObjectIdString, deletedBy: ObjectIdString }),
+  },
+  /** membership → gateways: a user joined a server (drops negative caches). */
+  'member.joined': { 1: z.object({ serverId: ObjectIdString, userId: ObjectIdString }) },
+  /** membership → gateways: a user left a server (or was removed). */
+  'member.left': { 1: z.object({ serverId: ObjectIdString, userId: ObjectIdString }) },
+  /**
+   * membership → gateways, history: a server and everything in it is gone.
+   * `memberIds` lists everyone who was a member, so gateways can tell each of them (`server:removed`).
+   */
+  'server.deleted': {
+    1: z.object({ serverId: ObjectIdString, channelIds: z.array(ObjectIdString), memberIds: z.array(ObjectIdString) }),
+  },
+  /** membership → gateways, history: a channel is gone (its messages go with it). */
+  'channel.deleted': { 1: z.object({ serverId: ObjectIdString, channelId: ObjectIdString }) },
+} as const;
+
+type Payloads = typeof EVENT_PAYLOADS;
+export type EventType = keyof Payloads;
+export type EventVersion<T extends EventType> = keyof Payloads[T] & number;
+export type EventPayload<T extends EventType, V extends EventVersion<T> = EventVersion<T>> = z.infer<Payloads[T][V] & z.ZodType>;
+
+export const EVENT_TYPES = Object.keys(EVENT_PAYLOADS) as EventType[];
+export const PRODUCERS = ['gateway', 'membership', 'history'] as const;
+export type Producer = (typeof PRODUCERS)[number];
+
+export function routingKey(type: EventType, version: number): string {
+  return `${type}.v${version}`;
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { ObjectIdString } from '../ids.js';
+
+/**
+ * Authorization RPC (membership answers; gateway and history ask).
+ *
+ * Request: publish to the default exchange with routing key `topologyNames().authzQueue`,
+ * `replyTo: 'amq.rabbitmq.reply-to'` (direct reply-to: no reply queue per caller), a unique
+ * `correlationId`, `contentType: 'application/json'`, `expiration` ≤ AUTHZ_REQUEST_TTL_MS, not persistent.
+ * Reply: sent by membership to `replyTo` with the same `correlationId`.
+ *
+ * The answer is cacheable by the caller for AUTHZ_CACHE_TTL_MS; callers drop cached answers for a
+ * (user, server) on `member.left` / `server.deleted` / `channel.deleted`, so a revoked member is refused within 1 s.
+ */
+export const AuthzRequest = z.strictObject({
+  userId: ObjectIdString,
+  channelId: ObjectIdString,
+});
+export type AuthzRequest = z.infer<typeof AuthzRequest>;
+
+export const AuthzChannel = z.object({ id: ObjectIdString, serverId: ObjectIdString, name: z.string() });
+
+export const AuthzResponse = z.discriminatedUnion('status', [
+  /** The user is a member of the channel's server; `role` is `owner` for the server's owner. */
+  z.object({ status: z.literal('allowed'), channel: AuthzChannel, role: z.enum(['owner', 'member']) }),
+  /** The channel exists; the user is not a member of its server. */
+  z.object({ status: z.literal('not_member'), channel: AuthzChannel }),
+  /** No such channel. */
+  z.object({ status: z.literal('not_found') }),
+  /** The request itself was invalid. */
+  z.object({ status: z.literal('invalid'), message: z.string() }),
+]);
+export type AuthzResponse = z.infer<typeof AuthzResponse>;
+
+/** How long a caller may reuse a positive answer (membership events invalidate sooner). */
+export const AUTHZ_CACHE_TTL_MS = 30_000;
+/** How long a caller waits for an answer before treating membership as UNAVAILABLE. */
+export const AUTHZ_TIMEOUT_MS = 2_000;

@@ -1,0 +1,116 @@
+/**
+ * The RabbitMQ topology, declared by every service from this one module on every (re)connect.
+ *
+ *   <p>.events  (topic, durable)       every event, routing key `<type>.v<version>`
+ *   <p>.dlx     (topic, durable)       dead letters, routing key = the name of the queue they died in
+ *
+ *   <p>.history.events      durable  ← message.created.*, channel.deleted.*, server.deleted.*   (history)
+ *   <p>.gateway.broadcast   durable  ← message.updated.*, message.deleted.*   (one gateway of the fleet
+ *                                      takes each and emits it to the room through the Redis adapter,
+ *                                      so every event reaches clients once, not once per gateway)
+ *   <p>.gateway.membership.<instance>  exclusive, auto-delete  ← member.*, server.deleted.*, channel.deleted.*
+ *                                      (every gateway gets every membership change: each one drops its
+ *                                      own caches and removes its own sockets from rooms)
+ *   <p>.membership.authz    durable, non-persistent requests with a TTL  (authorization RPC, see rpc.ts)
+ *   <p>.membership.cache.<instance>  exclusive, auto-delete  ← server.deleted.*, channel.deleted.*
+ *                                      (each membership replica drops its channel cache on deletions
+ *                                      made by another replica)
+ *   <queue>.dlq             durable  ← what a consumer of <queue> rejected (invalid envelopes)
+ *
+ * `p` is the prefix (default `chorus`): tests give each run its own prefix, as they would a vhost.
+ */
+export interface TopologyNames {
+  prefix: string;
+  eventsExchange: string;
+  deadLetterExchange: string;
+  historyQueue: string;
+  gatewayBroadcastQueue: string;
+  authzQueue: string;
+  gatewayMembershipQueue(instanceId: string): string;
+  dlq(queue: string): string;
+}
+
+export function topologyNames(prefix = 'chorus'): TopologyNames {
+  return {
+    prefix,
+    eventsExchange: `${prefix}.events`,
+    deadLetterExchange: `${prefix}.dlx`,
+    historyQueue: `${prefix}.history.events`,
+    gatewayBroadcastQueue: `${prefix}.gateway.broadcast`,
+    authzQueue: `${prefix}.membership.authz`,
+    gatewayMembershipQueue: (instanceId) => `${prefix}.gateway.membership.${instanceId}`,
+    dlq: (queue) => `${queue}.dlq`,
+  };
+}
+
+export const HISTORY_BINDINGS = ['message.created.*', 'channel.deleted.*', 'server.deleted.*'] as const;
+export const GATEWAY_BROADCAST_BINDINGS = ['message.updated.*', 'message.deleted.*'] as const;
+export const GATEWAY_MEMBERSHIP_BINDINGS = ['member.*.*', 'server.deleted.*', 'channel.deleted.*'] as const;
+
+/** How long an authorization request may wait in its queue before RabbitMQ drops it (the caller times out first). */
+export const AUTHZ_REQUEST_TTL_MS = 5_000;
+
+/** The subset of an amqplib channel the declarations need (amqplib's Channel and ConfirmChannel both fit). */
+export interface TopologyChannel {
+  assertExchange(name: string, type: string, options?: Record<string, unknown>): Promise<unknown>;
+  assertQueue(name: string, options?: Record<string, unknown>): Promise<unknown>;
+  bindQueue(queue: string, exchange: string, pattern: string): Promise<unknown>;
+}
+
+/** Exchanges every service publishes to. */
+export async function declareExchanges(ch: TopologyChannel, n: TopologyNames): Promise<void> {
+  await ch.assertExchange(n.eventsExchange, 'topic', { durable: true });
+  await ch.assertExchange(n.deadLetterExchange, 'topic', { durable: true });
+}
+
+/**
+ * A durable work queue with its dead-letter queue: a message the consumer rejects (`nack` without
+ * requeue) goes to `<queue>.dlq` and nowhere else, so a bad envelope can never loop.
+ */
+export async function declareWorkQueue(ch: TopologyChannel, n: TopologyNames, queue: string, bindings: readonly string[]): Promise<void> {
+  await declareExchanges(ch, n);
+  const dlq = n.dlq(queue);
+  await ch.assertQueue(dlq, { durable: true });
+  await ch.bindQueue(dlq, n.deadLetterExchange, dlq);
+  await ch.assertQueue(queue, {
+    durable: true,
+    arguments: { 'x-dead-letter-exchange': n.deadLetterExchange, 'x-dead-letter-routing-key': dlq },
+  });
+  for (const pattern of bindings) await ch.bindQueue(queue, n.eventsExchange, pattern);
+}
+
+/** A gateway's own membership queue: gone with its connection, dead letters still kept. */
+export async function declareGatewayMembershipQueue(ch: TopologyChannel, n: TopologyNames, instanceId: string): Promise<string> {
+  await declareExchanges(ch, n);
+  const queue = n.gatewayMembershipQueue(instanceId);
+  const dlq = n.dlq(n.gatewayMembershipQueue('all'));
+  await ch.assertQueue(dlq, { durable: true });
+  await ch.bindQueue(dlq, n.deadLetterExchange, dlq);
+  await ch.assertQueue(queue, {
+    exclusive: true,
+    autoDelete: true,
+    durable: false,
+    arguments: { 'x-dead-letter-exchange': n.deadLetterExchange, 'x-dead-letter-routing-key': dlq },
+  });
+  for (const pattern of GATEWAY_MEMBERSHIP_BINDINGS) await ch.bindQueue(queue, n.eventsExchange, pattern);
+  return queue;
+}
+
+/** The authorization RPC request queue (membership consumes it). */
+export async function declareAuthzQueue(ch: TopologyChannel, n: TopologyNames): Promise<void> {
+  await ch.assertQueue(n.authzQueue, { durable: true, arguments: { 'x-message-ttl': AUTHZ_REQUEST_TTL_MS } });
+}
+
+export const MEMBERSHIP_CACHE_BINDINGS = ['server.deleted.*', 'channel.deleted.*'] as const;
+
+/**
+ * A membership replica's own cache-invalidation queue: gone with its connection. No dead-lettering: an
+ * invalid envelope here is logged and dropped (the same event reaches the gateways' queues, which keep it).
+ */
+export async function declareMembershipCacheQueue(ch: TopologyChannel, n: TopologyNames, instanceId: string): Promise<string> {
+  await declareExchanges(ch, n);
+  const queue = `${n.prefix}.membership.cache.${instanceId}`;
+  await ch.assertQueue(queue, { exclusive: true, autoDelete: true, durable: false });
+  for (const pattern of MEMBERSHIP_CACHE_BINDINGS) await ch.bindQueue(queue, n.eventsExchange, pattern);
+  return queue;
+}

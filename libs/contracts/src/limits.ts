@@ -1,0 +1,38 @@
+/** Limits shared by every producer and consumer. Change them here and nowhere else. */
+export const LIMITS = {
+  /** Message content, in Unicode code points, after trimming. */
+  contentMinChars: 1,
+  contentMaxChars: 2000,
+  /** Client-chosen idempotency key of a send. */
+  nonceMaxChars: 64,
+  /** How long a nonce is remembered per user (SPEC 5). */
+  nonceTtlSeconds: 600,
+  /** History page size. */
+  historyPageMin: 1,
+  historyPageMax: 100,
+  historyPageDefault: 50,
+  /** Explore / member list page size. */
+  listPageMin: 1,
+  listPageMax: 100,
+  listPageDefault: 50,
+  /** Accounts. */
+  usernameMinChars: 2,
+  usernameMaxChars: 32,
+  passwordMinChars: 8,
+  passwordMaxChars: 128,
+  /** Servers and channels. */
+  serverNameMaxChars: 100,
+  serverDescriptionMaxChars: 1000,
+  channelNameMaxChars: 100,
+  channelTopicMaxChars: 1024,
+  searchQueryMaxChars: 100,
+  /** Default send rate limit: accepted sends per rolling window per user across the fleet. */
+  sendRateLimit: 10,
+  sendRateWindowMs: 10_000,
+  /** Access token lifetime (SPEC 2). */
+  accessTokenTtlSeconds: 15 * 60,
+  /** Largest REST body any service accepts. */
+  maxJsonBodyBytes: 64 * 1024,
+  /** Largest socket.io frame a gateway accepts. */
+  maxSocketFrameBytes: 16 * 1024,
+} as const;
