@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** Raised when the environment is invalid; its message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses an environment with a zod object schema keyed by variable name, once, at start-up.
+ * The result is frozen. A bad value throws ConfigError naming the variable and what is wrong.
+ */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: Record<string, string | undefined>): Readonly<z.infer<S>> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(result.data);
+}
+
+/** Environment variable helpers: strings in, typed values out. */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback),
+  url: (fallback: string, protocols: string[]) =>
+    z
+      .string()
+      .default(fallback)
+      .refine(
+        (v) => {
+          try {
+            return protocols.includes(new URL(v).protocol);
+          } catch {
+            return false;
+          }
+        },
+        `must be a URL with protocol ${protocols.join(' or ')}`,
+      ),
+  str: (fallback: string) => z.string().min(1).default(fallback),
+  bool: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1'),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A name safe to use in queue names and Redis keys. */
+  prefix: (fallback: string) =>
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9_.:-]')
+      .default(fallback),
+};
+
+/** PEM text from `<NAME>` (literal `\n` allowed) or from the file named by `<NAME>_FILE`. */
+export function pemFromEnv(envVars: Record<string, string | undefined>, name: string): string | undefined {
+  const inline = envVars[name];
+  if (inline) return inline.replace(/\\n/g, '\n');
+  const file = envVars[`${name}_FILE`];
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  ${name}_FILE: cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** The variables every service shares (SPEC 7), with their local defaults. */
+export const commonEnv = {
+  MONGODB_URI: env.url('mongodb://127.0.0.1:27017/chorus', ['mongodb:', 'mongodb+srv:']),
+  REDIS_URL: env.url('redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+  AMQP_URL: env.url('amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
+  /** Prefix of every exchange and queue name (tests isolate runs with it, as with a vhost). */
+  AMQP_PREFIX: env.prefix('chorus'),
+  LOG_LEVEL: env.logLevel(),
+  JWT_ISSUER: env.str('chorus-membership'),
+  JWT_AUDIENCE: env.str('chorus'),
+  /** Seconds to finish in-flight work after SIGTERM before exiting anyway. */
+  SHUTDOWN_TIMEOUT_MS: env.int(8_000, 100, 60_000),
+};
+
+/**
+ * For a service's main.ts: parses its configuration, or prints the ConfigError (which names every bad
+ * variable) to stderr and exits 2 (a usage error, not a crash) before anything else starts.
+ */
+export function loadConfigOrExit<T>(service: string, load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${service}: ${err.message}\n`);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,12 @@
+/// <reference types="pino-http" preserve="true" />
+export * from './config.js';
+export * from './logger.js';
+export * from './tokens.js';
+export * from './broker.js';
+export * from './authz-client.js';
+export * from './shutdown.js';
+export * from './http/app-error.js';
+export * from './http/errors.js';
+export * from './http/base.js';
+export * from './http/health.js';
+export * from './http/auth.js';
