@@ -1,0 +1,68 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { ConfigError, commonEnv, env, parseEnv, pemFromEnv } from '@chorus/runtime';
+
+const schema = z.object({
+  ...commonEnv,
+  PORT: env.port(3001),
+  /** Prefix of every Redis key this service writes (login rate limits). */
+  REDIS_PREFIX: env.prefix('chorus:'),
+  /** Names this replica's broker queue; defaults to host + pid. */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9_.-]')
+    .default(
+      `${hostname()
+        .replace(/[^A-Za-z0-9_.-]/g, '-')
+        .slice(0, 40)}-${process.pid}`,
+    ),
+  /** argon2id cost (OWASP 2024 minimum: 19 MiB, 2 passes, 1 lane). Tests lower these to run fast. */
+  ARGON2_MEMORY_KIB: env.int(19_456, 1_024, 4_194_304),
+  ARGON2_TIME_COST: env.int(2, 1, 20),
+  ARGON2_PARALLELISM: env.int(1, 1, 16),
+  /** Refresh token lifetime; each rotation starts a new one. */
+  REFRESH_TOKEN_TTL_SECONDS: env.int(30 * 24 * 3600, 60, 365 * 24 * 3600),
+  /** Login brute-force limits (SPEC 2): failures per (username, IP) and per IP in a fixed window. */
+  LOGIN_MAX_FAILURES_PER_USER_IP: env.int(5, 1, 1_000_000),
+  LOGIN_MAX_FAILURES_PER_IP: env.int(100, 1, 1_000_000),
+  LOGIN_FAILURE_WINDOW_SECONDS: env.int(15 * 60, 1, 24 * 3600),
+  /** Authorization RPC: unacknowledged requests one replica works on at once. */
+  AUTHZ_PREFETCH: env.int(100, 1, 10_000),
+  /** How long a replica trusts its in-process channel → server cache (deletions invalidate it sooner). */
+  CHANNEL_CACHE_TTL_MS: env.int(60_000, 0, 3_600_000),
+  CHANNEL_CACHE_MAX_ENTRIES: env.int(50_000, 0, 10_000_000),
+  /** How often pending outbox events are retried after the broker refused them. */
+  OUTBOX_RETRY_MS: env.int(1_000, 50, 60_000),
+  JWT_PRIVATE_KEY: z.string().optional(),
+  JWT_PRIVATE_KEY_FILE: z.string().optional(),
+});
+
+export type MembershipConfig = Readonly<
+  Omit<z.infer<typeof schema>, 'JWT_PRIVATE_KEY' | 'JWT_PRIVATE_KEY_FILE'> & {
+    /** The ES256 (P-256) signing key; the public key is derived from it. */
+    privateKey: KeyObject;
+  }
+>;
+
+/** Parses the environment once; throws ConfigError naming every bad variable. */
+export function loadConfig(vars: Record<string, string | undefined> = process.env): MembershipConfig {
+  const parsed = parseEnv(schema, vars);
+  const pem = pemFromEnv(vars, 'JWT_PRIVATE_KEY');
+  if (!pem) {
+    throw new ConfigError(
+      'invalid configuration:\n  JWT_PRIVATE_KEY: required (PKCS8 PEM of an ES256 P-256 key), or JWT_PRIVATE_KEY_FILE naming one',
+    );
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(pem);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  JWT_PRIVATE_KEY: not a private key PEM (${(err as Error).message})`);
+  }
+  if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new ConfigError('invalid configuration:\n  JWT_PRIVATE_KEY: must be an EC P-256 key (ES256)');
+  }
+  const { JWT_PRIVATE_KEY: _inline, JWT_PRIVATE_KEY_FILE: _file, ...rest } = parsed;
+  return Object.freeze({ ...rest, privateKey });
+}
