@@ -1,0 +1,54 @@
+import { Types } from 'mongoose';
+import type { AuthenticatedUser, Channel, CreateChannelRequest, UpdateChannelRequest } from '@chorus/contracts';
+import { AppError } from '@chorus/runtime';
+import type { Models } from '../db/models.js';
+import type { MembershipEvents } from '../events/membership-events.js';
+import type { ChannelCache } from '../authz/channel-cache.js';
+import { loadOwnedServer } from '../servers/server.access.js';
+import { CHANNEL_PROJECTION, toChannel } from '../servers/server.dto.js';
+
+export interface ChannelService {
+  create(serverId: string, user: AuthenticatedUser, input: CreateChannelRequest): Promise<Channel>;
+  update(serverId: string, channelId: string, user: AuthenticatedUser, patch: UpdateChannelRequest): Promise<Channel>;
+  remove(serverId: string, channelId: string, user: AuthenticatedUser, correlationId?: string): Promise<void>;
+}
+
+const channelNotFound = () => new AppError('NOT_FOUND', 'Channel not found');
+
+/** Channels of a server; every change is the owner's (SPEC 3). Channel names need not be unique. */
+export function createChannelService(deps: { models: Models; events: MembershipEvents; channelCache: ChannelCache }): ChannelService {
+  const { models, events, channelCache } = deps;
+  return {
+    async create(serverId, user, input) {
+      const server = await loadOwnedServer(models, serverId, user.id);
+      const [doc] = await models.Channel.create([
+        { serverId: server._id, name: input.name, topic: input.topic ?? '', createdAt: new Date() },
+      ]);
+      if (!doc) throw new Error('channel not created');
+      return toChannel(doc);
+    },
+
+    async update(serverId, channelId, user, patch) {
+      await loadOwnedServer(models, serverId, user.id);
+      const set: Record<string, string> = {};
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.topic !== undefined) set.topic = patch.topic;
+      const doc = await models.Channel.findOneAndUpdate(
+        { _id: new Types.ObjectId(channelId), serverId: new Types.ObjectId(serverId) },
+        { $set: set },
+        { returnDocument: 'after', projection: CHANNEL_PROJECTION },
+      ).lean();
+      if (!doc) throw channelNotFound();
+      channelCache.forgetChannel(channelId);
+      return toChannel(doc);
+    },
+
+    async remove(serverId, channelId, user, correlationId) {
+      await loadOwnedServer(models, serverId, user.id);
+      const gone = await models.Channel.deleteOne({ _id: new Types.ObjectId(channelId), serverId: new Types.ObjectId(serverId) });
+      if (gone.deletedCount !== 1) throw channelNotFound();
+      channelCache.forgetChannel(channelId);
+      await events.channelDeleted(serverId, channelId, correlationId);
+    },
+  };
+}

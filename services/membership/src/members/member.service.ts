@@ -1,0 +1,77 @@
+import { Types } from 'mongoose';
+import type { AuthenticatedUser, IsMemberResponse, JoinResponse, ListMembersQuery, Member } from '@chorus/contracts';
+import { AppError } from '@chorus/runtime';
+import { isDuplicateKey, type Models } from '../db/models.js';
+import type { MembershipEvents } from '../events/membership-events.js';
+import { loadServer, serverNotFound } from '../servers/server.access.js';
+
+export interface MemberService {
+  join(serverId: string, user: AuthenticatedUser, correlationId?: string): Promise<JoinResponse>;
+  leave(serverId: string, user: AuthenticatedUser, correlationId?: string): Promise<void>;
+  isMember(serverId: string, user: AuthenticatedUser): Promise<IsMemberResponse>;
+  list(serverId: string, user: AuthenticatedUser, query: ListMembersQuery): Promise<Member[]>;
+}
+
+/**
+ * Membership with the seed's semantics. No transactions: the unique (serverId, userId) index decides
+ * concurrent joins (one insert wins, the other gets E11000 → ALREADY_MEMBER), and memberCount moves
+ * with $inc only after the membership insert/delete itself succeeded.
+ */
+export function createMemberService(deps: { models: Models; events: MembershipEvents }): MemberService {
+  const { models, events } = deps;
+  const key = (serverId: string, userId: string) => ({ serverId: new Types.ObjectId(serverId), userId: new Types.ObjectId(userId) });
+
+  return {
+    async join(serverId, user, correlationId) {
+      await loadServer(models, serverId);
+      const joinedAt = new Date();
+      try {
+        await models.Member.create([{ ...key(serverId, user.id), username: user.username, joinedAt }]);
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new AppError('ALREADY_MEMBER', 'You are already a member of this server');
+        throw err;
+      }
+      const bumped = await models.Server.updateOne({ _id: new Types.ObjectId(serverId) }, { $inc: { memberCount: 1 } });
+      if (bumped.matchedCount !== 1) {
+        // The server was deleted while we joined: back out.
+        await models.Member.deleteOne(key(serverId, user.id));
+        throw serverNotFound();
+      }
+      await events.memberJoined(serverId, user.id, correlationId);
+      return { serverId, userId: user.id, joinedAt: joinedAt.toISOString() };
+    },
+
+    async leave(serverId, user, correlationId) {
+      const server = await loadServer(models, serverId);
+      if (server.ownerId.equals(user.id)) {
+        throw new AppError('OWNER_CANNOT_LEAVE', 'The owner cannot leave the server; delete it instead');
+      }
+      const gone = await models.Member.deleteOne(key(serverId, user.id));
+      if (gone.deletedCount !== 1) throw new AppError('NOT_FOUND', 'You are not a member of this server');
+      await models.Server.updateOne({ _id: server._id }, { $inc: { memberCount: -1 } });
+      await events.memberLeft(serverId, user.id, correlationId);
+    },
+
+    async isMember(serverId, user) {
+      await loadServer(models, serverId);
+      const found = await models.Member.findOne(key(serverId, user.id), { _id: 1 }).lean();
+      return { isMember: found !== null };
+    },
+
+    async list(serverId, user, query) {
+      await loadServer(models, serverId);
+      const self = await models.Member.findOne(key(serverId, user.id), { _id: 1 }).lean();
+      if (!self) throw new AppError('NOT_MEMBER', 'Only members can list the members of this server');
+      const filter: Record<string, unknown> = { serverId: new Types.ObjectId(serverId) };
+      if (query.after) {
+        const cursor = await models.Member.findOne(key(serverId, query.after), { _id: 1 }).lean();
+        if (!cursor) {
+          throw new AppError('VALIDATION_FAILED', 'Invalid cursor', [{ path: 'after', message: 'is not a member of this server' }]);
+        }
+        filter._id = { $gt: cursor._id };
+      }
+      const docs = await models.Member.find(filter, { userId: 1, username: 1, joinedAt: 1 }).sort({ _id: 1 }).limit(query.limit).lean();
+      return docs.map((d) => ({ userId: d.userId.toHexString(), username: d.username, joinedAt: d.joinedAt.toISOString() }));
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { Types } from 'mongoose';
+import type {
+  AuthenticatedUser,
+  CreateServerRequest,
+  ExploreServersQuery,
+  ServerDetail,
+  ServerSummary,
+  UpdateServerRequest,
+} from '@chorus/contracts';
+import { AppError, type Logger } from '@chorus/runtime';
+import type { Models } from '../db/models.js';
+import type { CategoryRepository } from '../categories/category.repository.js';
+import type { MembershipEvents } from '../events/membership-events.js';
+import type { ChannelCache } from '../authz/channel-cache.js';
+import { CHANNEL_PROJECTION, SERVER_PROJECTION, escapeRegex, toServerDetail, toServerSummary } from './server.dto.js';
+import { loadOwnedServer, loadServer, serverNotFound } from './server.access.js';
+
+export interface ServerService {
+  create(owner: AuthenticatedUser, input: CreateServerRequest, correlationId?: string): Promise<ServerDetail>;
+  explore(query: ExploreServersQuery, viewer: AuthenticatedUser | undefined): Promise<ServerSummary[]>;
+  get(serverId: string): Promise<ServerDetail>;
+  update(serverId: string, user: AuthenticatedUser, patch: UpdateServerRequest): Promise<ServerDetail>;
+  remove(serverId: string, user: AuthenticatedUser, correlationId?: string): Promise<void>;
+}
+
+/** The most servers `member=@me` looks at (a user's own servers; Discord caps membership at 200). */
+const MAX_OWN_SERVERS = 1_000;
+
+export function createServerService(deps: {
+  models: Models;
+  categories: CategoryRepository;
+  events: MembershipEvents;
+  channelCache: ChannelCache;
+  logger: Logger;
+}): ServerService {
+  const { models, categories, events, channelCache, logger } = deps;
+
+  const channelsOf = (serverId: Types.ObjectId) => models.Channel.find({ serverId }, CHANNEL_PROJECTION).sort({ _id: 1 }).lean();
+
+  return {
+    /**
+     * No transactions: server, `general` channel and owner membership are three inserts. If a later one
+     * fails, the earlier ones are removed again (best effort) and the request fails.
+     */
+    async create(owner, input, correlationId) {
+      const category = input.category ? await categories.resolve(input.category) : null;
+      const ownerId = new Types.ObjectId(owner.id);
+      const now = new Date();
+      const [server] = await models.Server.create([
+        { name: input.name, description: input.description ?? '', category, ownerId, memberCount: 1, createdAt: now },
+      ]);
+      if (!server) throw new Error('server not created');
+      try {
+        await models.Channel.create([{ serverId: server._id, name: 'general', topic: '', createdAt: now }]);
+        await models.Member.create([{ serverId: server._id, userId: ownerId, username: owner.username, joinedAt: now }]);
+      } catch (err) {
+        await Promise.allSettled([
+          models.Server.deleteOne({ _id: server._id }),
+          models.Channel.deleteMany({ serverId: server._id }),
+          models.Member.deleteMany({ serverId: server._id }),
+        ]);
+        throw err;
+      }
+      await events.memberJoined(server._id.toHexString(), owner.id, correlationId);
+      return toServerDetail(server, await channelsOf(server._id));
+    },
+
+    async explore(query, viewer) {
+      const filter: Record<string, unknown> = {};
+      if (query.category) {
+        const found = await models.Category.findOne({ nameLower: query.category.toLowerCase() }, { name: 1 }).lean();
+        if (!found) return [];
+        filter.category = found.name;
+      }
+      if (query.q) filter.name = { $regex: escapeRegex(query.q), $options: 'i' };
+      if (query.member === '@me') {
+        if (!viewer) throw new AppError('UNAUTHENTICATED', 'member=@me needs Authorization: Bearer <accessToken>');
+        const mine = await models.Member.find({ userId: new Types.ObjectId(viewer.id) }, { serverId: 1 })
+          .sort({ _id: -1 })
+          .limit(MAX_OWN_SERVERS)
+          .lean();
+        filter._id = { $in: mine.map((m) => m.serverId) };
+      }
+      const docs = await models.Server.find(filter, SERVER_PROJECTION).sort({ _id: -1 }).limit(query.limit).lean();
+      return docs.map(toServerSummary);
+    },
+
+    async get(serverId) {
+      const server = await loadServer(models, serverId);
+      return toServerDetail(server, await channelsOf(server._id));
+    },
+
+    async update(serverId, user, patch) {
+      await loadOwnedServer(models, serverId, user.id);
+      const set: Record<string, unknown> = {};
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.description !== undefined) set.description = patch.description;
+      if (patch.category !== undefined) set.category = patch.category === null ? null : await categories.resolve(patch.category);
+      const updated = await models.Server.findOneAndUpdate(
+        { _id: new Types.ObjectId(serverId) },
+        { $set: set },
+        {
+          returnDocument: 'after',
+          projection: SERVER_PROJECTION,
+        },
+      ).lean();
+      if (!updated) throw serverNotFound();
+      return toServerDetail(updated, await channelsOf(updated._id));
+    },
+
+    /**
+     * The server document goes first (joins re-check it and back out), then its channels and
+     * memberships; server.deleted names every channel and member so gateways can clean up.
+     */
+    async remove(serverId, user, correlationId) {
+      await loadOwnedServer(models, serverId, user.id);
+      const id = new Types.ObjectId(serverId);
+      const gone = await models.Server.deleteOne({ _id: id, ownerId: new Types.ObjectId(user.id) });
+      if (gone.deletedCount !== 1) throw serverNotFound();
+      channelCache.forgetServer(serverId);
+      const [channels, members] = await Promise.all([
+        models.Channel.find({ serverId: id }, { _id: 1 }).lean(),
+        models.Member.find({ serverId: id }, { userId: 1 }).lean(),
+      ]);
+      await Promise.all([models.Channel.deleteMany({ serverId: id }), models.Member.deleteMany({ serverId: id })]);
+      channelCache.forgetServer(serverId);
+      logger.info({ serverId, channels: channels.length, members: members.length }, 'server deleted');
+      await events.serverDeleted(
+        serverId,
+        channels.map((c) => c._id.toHexString()),
+        members.map((m) => m.userId.toHexString()),
+        correlationId,
+      );
+    },
+  };
+}
