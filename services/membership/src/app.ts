@@ -1,0 +1,87 @@
+import type { Express } from 'express';
+import type { Redis } from 'ioredis';
+import {
+  createHttpApp,
+  createTokenVerifier,
+  finishApp,
+  healthRoutes,
+  requireAuth,
+  type Logger,
+  type ReadinessProbe,
+} from '@chorus/runtime';
+import type { MembershipConfig } from './config.js';
+import type { Models } from './db/models.js';
+import type { MembershipEvents } from './events/membership-events.js';
+import type { ChannelCache } from './authz/channel-cache.js';
+import { createPasswordHasher } from './auth/passwords.js';
+import { createTokenIssuer } from './auth/token-issuer.js';
+import { createRefreshTokenStore } from './auth/refresh-tokens.js';
+import { createLoginLimiter } from './auth/login-limiter.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { createUserRepository } from './users/user.repository.js';
+import { usersRoutes } from './users/users.routes.js';
+import { createCategoryRepository } from './categories/category.repository.js';
+import { categoriesRoutes } from './categories/categories.routes.js';
+import { createServerService } from './servers/server.service.js';
+import { serversRoutes } from './servers/servers.routes.js';
+import { createChannelService } from './channels/channel.service.js';
+import { channelsRoutes } from './channels/channels.routes.js';
+import { createMemberService } from './members/member.service.js';
+import { membersRoutes } from './members/members.routes.js';
+import { optionalAuth, outageMapper } from './http/middleware.js';
+
+/** What the HTTP app needs, already connected (main.ts or a test builds these). */
+export interface AppDeps {
+  logger: Logger;
+  models: Models;
+  redis: Redis;
+  events: MembershipEvents;
+  channelCache: ChannelCache;
+  /** Each dependency by name → up. */
+  readiness: () => Record<string, boolean>;
+  isShuttingDown?: () => boolean;
+}
+
+/** The membership REST API (SPEC 2, 3, 7). No I/O here: tests build it and listen on port 0. */
+export function createApp(deps: AppDeps, config: MembershipConfig): Express {
+  const { logger, models, redis, events, channelCache } = deps;
+  const tokens = createTokenIssuer({ privateKey: config.privateKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const verify = createTokenVerifier({ publicKey: tokens.publicKeyPem, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const auth = requireAuth(verify);
+  const users = createUserRepository(models);
+  const categories = createCategoryRepository(models);
+
+  const app = createHttpApp(logger);
+  const probe: ReadinessProbe = () => deps.readiness();
+  app.use(healthRoutes(probe, deps.isShuttingDown));
+  app.use(
+    authRoutes({
+      users,
+      tokens,
+      passwords: createPasswordHasher({
+        memoryKiB: config.ARGON2_MEMORY_KIB,
+        timeCost: config.ARGON2_TIME_COST,
+        parallelism: config.ARGON2_PARALLELISM,
+      }),
+      refreshTokens: createRefreshTokenStore({ models, logger, ttlSeconds: config.REFRESH_TOKEN_TTL_SECONDS }),
+      loginLimiter: createLoginLimiter(redis, config.REDIS_PREFIX, {
+        perUserIp: config.LOGIN_MAX_FAILURES_PER_USER_IP,
+        perIp: config.LOGIN_MAX_FAILURES_PER_IP,
+        windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+      }),
+    }),
+  );
+  app.use(usersRoutes({ users, auth }));
+  app.use(categoriesRoutes({ categories }));
+  app.use(
+    serversRoutes({
+      servers: createServerService({ models, categories, events, channelCache, logger }),
+      auth,
+      optionalAuth: optionalAuth(verify),
+    }),
+  );
+  app.use(channelsRoutes({ channels: createChannelService({ models, events, channelCache }), auth }));
+  app.use(membersRoutes({ members: createMemberService({ models, events }), auth }));
+  app.use(outageMapper(() => Object.values(deps.readiness()).every(Boolean)));
+  return finishApp(app, logger);
+}
