@@ -1,0 +1,45 @@
+import { createPublicKey } from 'node:crypto';
+import { z } from 'zod';
+import { ConfigError, commonEnv, env, parseEnv, pemFromEnv } from '@chorus/runtime';
+
+/** Every variable history reads (SPEC 7 plus the consumer's tuning knobs). */
+const HistoryEnv = z.object({
+  PORT: env.port(3002),
+  ...commonEnv,
+  /** Unacked deliveries the broker may hand the consumer at once (bounded prefetch). */
+  HISTORY_PREFETCH: env.int(1_000, 1, 10_000),
+  /** Messages written by one insertMany. */
+  HISTORY_BATCH_SIZE: env.int(500, 1, 5_000),
+  /** How long a partial batch may wait for more messages before it is written anyway. */
+  HISTORY_BATCH_WAIT_MS: env.int(20, 0, 5_000),
+  /**
+   * How long a positive membership answer may be reused. 0 (default): ask membership on every request —
+   * history hears no member.left, and a user who left must be refused at once.
+   */
+  HISTORY_AUTHZ_CACHE_MS: env.int(0, 0, 30_000),
+});
+
+export type HistoryConfig = Readonly<
+  z.infer<typeof HistoryEnv> & {
+    /** PEM of membership's ES256 public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE). */
+    jwtPublicKey: string;
+  }
+>;
+
+/** Parses the environment once; throws ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): HistoryConfig {
+  const parsed = parseEnv(HistoryEnv, source);
+  const jwtPublicKey = pemFromEnv(source, 'JWT_PUBLIC_KEY');
+  if (!jwtPublicKey)
+    throw new ConfigError('invalid configuration:\n  JWT_PUBLIC_KEY: required (PEM text, or JWT_PUBLIC_KEY_FILE naming a PEM file)');
+  try {
+    const key = createPublicKey(jwtPublicKey);
+    if (key.asymmetricKeyType !== 'ec') throw new Error(`expected an EC (P-256) key, got ${key.asymmetricKeyType}`);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  JWT_PUBLIC_KEY: not a usable ES256 public key (${(err as Error).message})`);
+  }
+  if (parsed.HISTORY_BATCH_SIZE > parsed.HISTORY_PREFETCH) {
+    throw new ConfigError('invalid configuration:\n  HISTORY_BATCH_SIZE: must not exceed HISTORY_PREFETCH (a batch could never fill)');
+  }
+  return Object.freeze({ ...parsed, jwtPublicKey });
+}

@@ -1,0 +1,33 @@
+import { Types } from 'mongoose';
+import type { Message } from '@chorus/contracts';
+import type { MessageDoc } from './message.schema.js';
+
+/** The one place a stored message becomes the contract's Message (ISO strings, hex ids). */
+export function toMessage(doc: MessageDoc): Message {
+  if (doc.content === undefined) throw new Error(`message ${doc._id.toHexString()} has no content (deleted?)`);
+  return {
+    id: doc._id.toHexString(),
+    channelId: doc.channelId.toHexString(),
+    serverId: doc.serverId.toHexString(),
+    author: { id: doc.author.id.toHexString(), username: doc.author.username },
+    content: doc.content,
+    ...(doc.nonce !== undefined && doc.nonce !== null ? { nonce: doc.nonce } : {}),
+    createdAt: doc.createdAt.toISOString(),
+    editedAt: doc.editedAt ? doc.editedAt.toISOString() : null,
+  };
+}
+
+/** The document a `message.created` payload is stored as (`_id` = the message id). */
+export function toMessageDoc(message: Message): MessageDoc {
+  return {
+    _id: new Types.ObjectId(message.id),
+    channelId: new Types.ObjectId(message.channelId),
+    serverId: new Types.ObjectId(message.serverId),
+    author: { id: new Types.ObjectId(message.author.id), username: message.author.username },
+    content: message.content,
+    ...(message.nonce !== undefined ? { nonce: message.nonce } : {}),
+    createdAt: new Date(message.createdAt),
+    editedAt: message.editedAt ? new Date(message.editedAt) : null,
+    deletedAt: null,
+  };
+}
