@@ -1,0 +1,51 @@
+import type { ChannelRef } from '@chorus/contracts';
+import { AppError, type AuthzClient } from '@chorus/runtime';
+
+/**
+ * Membership's answer for (user, channel) as the gateway acts on it: the channel when allowed, an AppError
+ * otherwise (NOT_FOUND, NOT_MEMBER, VALIDATION_FAILED; UNAVAILABLE when membership does not answer).
+ */
+export type Authorize = (userId: string, channelId: string) => Promise<ChannelRef>;
+
+export interface Authorizer {
+  authorize: Authorize;
+  /** Servers this gateway has seen allowed answers for (to drop their cached answers after a broker outage). */
+  knownServers(): string[];
+  /**
+   * Bumped by every membership change this gateway applies. A join whose answer was asked before a bump
+   * asks again, so a join racing a `member.left` cannot put a former member back in a room.
+   */
+  readonly epoch: number;
+  bump(): void;
+}
+
+const MAX_KNOWN_SERVERS = 50_000;
+
+export function createAuthorizer(authz: AuthzClient): Authorizer {
+  const servers = new Set<string>();
+  let epoch = 0;
+  return {
+    async authorize(userId, channelId) {
+      const answer = await authz.check(userId, channelId);
+      switch (answer.status) {
+        case 'allowed':
+          if (servers.size >= MAX_KNOWN_SERVERS) servers.clear();
+          servers.add(answer.channel.serverId);
+          return answer.channel;
+        case 'not_member':
+          throw new AppError('NOT_MEMBER', 'You are not a member of this channel’s server');
+        case 'not_found':
+          throw new AppError('NOT_FOUND', 'No such channel');
+        case 'invalid':
+          throw new AppError('VALIDATION_FAILED', answer.message);
+      }
+    },
+    knownServers: () => [...servers],
+    get epoch() {
+      return epoch;
+    },
+    bump() {
+      epoch++;
+    },
+  };
+}

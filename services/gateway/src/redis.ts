@@ -1,0 +1,73 @@
+import { Redis } from 'ioredis';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
+import type { ServerOptions } from 'socket.io';
+import type { Logger } from '@chorus/runtime';
+
+export interface RedisClients {
+  /** Commands (send admission, typing) and the adapter's publishes. Fails fast while Redis is down. */
+  redis: Redis;
+  /** The adapter's subscriber: `redis.duplicate()`, never used for anything else. */
+  sub: Redis;
+}
+
+/**
+ * The two Redis connections of a gateway. The subscriber waits out outages (its subscriptions are
+ * replayed by ioredis on reconnect); the command client fails fast so a send answers UNAVAILABLE
+ * instead of hanging. Neither can crash the process: errors are logged, and the adapter's fire-and-forget
+ * SSUBSCRIBE/SUNSUBSCRIBE calls are given a rejection handler.
+ */
+export function createRedisClients(url: string, logger: Logger, name: string): RedisClients {
+  const retryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2_000);
+  const redis = new Redis(url, {
+    connectionName: `${name}:cmd`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy,
+  });
+  const sub = redis.duplicate({
+    connectionName: `${name}:sub`,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    retryStrategy,
+  });
+  for (const [role, client] of [
+    ['command', redis],
+    ['subscriber', sub],
+  ] as const) {
+    client.on('error', (err: Error) => logger.warn({ redis: role, err: err.message }, 'redis error'));
+    client.on('ready', () => logger.info({ redis: role }, 'redis ready'));
+    client.on('end', () => logger.info({ redis: role }, 'redis connection ended'));
+  }
+  guardSubscriptions(sub, logger);
+  return { redis, sub };
+}
+
+type SubscriptionCall = (...channels: string[]) => Promise<unknown>;
+
+function guardSubscriptions(sub: Redis, logger: Logger): void {
+  const ssubscribe = sub.ssubscribe.bind(sub) as SubscriptionCall;
+  const sunsubscribe = sub.sunsubscribe.bind(sub) as SubscriptionCall;
+  const guard =
+    (call: SubscriptionCall, what: string): SubscriptionCall =>
+    (...channels) =>
+      call(...channels).catch((err: unknown) => {
+        logger.warn({ err: (err as Error).message, channels: channels.length }, `redis ${what} failed`);
+        return 0;
+      });
+  Object.assign(sub, { ssubscribe: guard(ssubscribe, 'SSUBSCRIBE'), sunsubscribe: guard(sunsubscribe, 'SUNSUBSCRIBE') });
+}
+
+/**
+ * Socket.IO rooms shared by the fleet over Redis 7 sharded pub/sub (SPUBLISH/SSUBSCRIBE). `dynamic`
+ * subscription mode gives each room its own shard channel, so a gateway only receives broadcasts for rooms
+ * it has sockets in. Channel names live under REDIS_PREFIX.
+ */
+export function createRoomsAdapter(clients: RedisClients, prefix: string): ServerOptions['adapter'] {
+  return createShardedAdapter(clients.redis, clients.sub, { channelPrefix: `${prefix}socket.io`, subscriptionMode: 'dynamic' });
+}
+
+/** Resolves when the client is ready (or at once if it already is). */
+export function redisReady(client: Redis): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => client.once('ready', () => resolve()));
+}
