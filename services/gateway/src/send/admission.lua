@@ -1,0 +1,72 @@
+-- The gateway fleet's send admission, atomic in Redis (one round trip per step).
+-- ARGV[1] selects the step; KEYS are always: [1] the user's rate ZSET, [2] the user's nonce key,
+-- [3] the fleet's id clock (hash: sec, seq).
+--
+-- admit   ARGV: limit, windowMs, pendingTtlMs, hasNonce('1'|'0')
+--   {'duplicate', <message json>}  the nonce was used and its message published: replay it
+--   {'pending'}                    the nonce is reserved by a send still in flight (any gateway)
+--   {'limited', <retryAfterMs>}    the rolling window is full; nothing was recorded
+--   {'ok', <24-hex id>, <nowMs>}   admitted: slot taken, nonce reserved ('P:<id>'), id assigned
+--   The id is 8 hex of seconds (Redis TIME, never going backwards) + 16 hex of a fleet-wide
+--   sequence: strictly increasing across every gateway.
+-- release ARGV: id, hasNonce     the send failed: give the slot back, drop our reservation
+-- commit  ARGV: id, hasNonce, messageJson, ttlSeconds   the send was published: remember it
+local step = ARGV[1]
+
+if step == 'admit' then
+  local limit = tonumber(ARGV[2])
+  local window = tonumber(ARGV[3])
+  local pendingTtl = ARGV[4]
+  local hasNonce = ARGV[5] == '1'
+  local t = redis.call('TIME')
+  local sec = tonumber(t[1])
+  local nowMs = sec * 1000 + math.floor(tonumber(t[2]) / 1000)
+
+  if hasNonce then
+    local v = redis.call('GET', KEYS[2])
+    if v then
+      if string.sub(v, 1, 2) == 'P:' then return {'pending'} end
+      return {'duplicate', v}
+    end
+  end
+
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowMs - window)
+  if redis.call('ZCARD', KEYS[1]) >= limit then
+    local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    local retry = tonumber(oldest[2]) + window - nowMs
+    if retry < 1 then retry = 1 end
+    return {'limited', string.format('%.0f', retry)}
+  end
+
+  local idSec = sec
+  local lastSec = tonumber(redis.call('HGET', KEYS[3], 'sec') or '0')
+  if lastSec > idSec then idSec = lastSec else redis.call('HSET', KEYS[3], 'sec', idSec) end
+  local seq = redis.call('HINCRBY', KEYS[3], 'seq', 1)
+  local hi = math.floor(seq / 4294967296)
+  local lo = seq - hi * 4294967296
+  local id = string.format('%08x%08x%08x', idSec, hi, lo)
+
+  redis.call('ZADD', KEYS[1], nowMs, id)
+  redis.call('PEXPIRE', KEYS[1], window)
+  if hasNonce then redis.call('SET', KEYS[2], 'P:' .. id, 'PX', pendingTtl) end
+  return {'ok', id, string.format('%.0f', nowMs)}
+end
+
+if step == 'release' then
+  local id = ARGV[2]
+  redis.call('ZREM', KEYS[1], id)
+  if ARGV[3] == '1' and redis.call('GET', KEYS[2]) == 'P:' .. id then redis.call('DEL', KEYS[2]) end
+  return 1
+end
+
+if step == 'commit' then
+  if ARGV[3] ~= '1' then return 0 end
+  local v = redis.call('GET', KEYS[2])
+  if v == false or v == 'P:' .. ARGV[2] then
+    redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5])
+    return 1
+  end
+  return 0
+end
+
+return redis.error_reply('unknown admission step')
