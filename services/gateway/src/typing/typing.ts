@@ -1,0 +1,35 @@
+import type { Redis } from 'ioredis';
+import { TypingStartPayload } from '@chorus/contracts';
+import type { Logger } from '@chorus/runtime';
+import { splitArgs } from '../socket/ack.js';
+import { channelRoom, type GatewaySocket } from '../types.js';
+
+export interface TypingDeps {
+  redis: Redis;
+  prefix: string;
+  /** At most one relay per (user, channel) per this many ms, fleet-wide. */
+  throttleMs: number;
+  logger: Logger;
+}
+
+/**
+ * `typing:start`: relayed to the channel's room on every gateway except the sender's own socket, for
+ * channels this socket joined; never persisted. Throttled per user and channel across the fleet with one
+ * `SET NX PX` (a user typing on two devices produces one event per window). Anything invalid is dropped.
+ */
+export function registerTypingHandler(socket: GatewaySocket, deps: TypingDeps): void {
+  const user = socket.data.user;
+  socket.on('typing:start', async (...args: unknown[]) => {
+    const parsed = TypingStartPayload.safeParse(splitArgs(args).payload);
+    if (!parsed.success) return;
+    const { channelId } = parsed.data;
+    if (!socket.data.channels.has(channelId)) return;
+    try {
+      const first = await deps.redis.set(`${deps.prefix}typing:${user.id}:${channelId}`, '1', 'PX', deps.throttleMs, 'NX');
+      if (first !== 'OK' || !socket.data.channels.has(channelId)) return;
+      socket.to(channelRoom(channelId)).emit('typing:start', { channelId, user: { id: user.id, username: user.username } });
+    } catch (err) {
+      deps.logger.debug({ err }, 'typing not relayed');
+    }
+  });
+}
