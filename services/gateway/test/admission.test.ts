@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { createLogger } from '@chorus/runtime';
+import type { Message } from '@chorus/contracts';
+import { createAdmission, type Admission } from '../src/send/admission.js';
+import { isolated } from '../../../test/support/isolated.js';
+import { newId } from './support/stand-ins.js';
+
+const iso = isolated('gw-admission');
+const logger = createLogger('admission-test', 'silent');
+let redisA: Redis;
+let redisB: Redis;
+let gatewayA: Admission;
+let gatewayB: Admission;
+
+const options = (redis: Redis) => ({ redis, prefix: iso.redisPrefix, limit: 10, windowMs: 60_000, pendingTtlMs: 15_000, logger });
+
+const messageFor = (id: string, userId: string, nonce: string): Message => ({
+  id,
+  channelId: newId(),
+  serverId: newId(),
+  author: { id: userId, username: 'ada' },
+  content: 'hi',
+  nonce,
+  createdAt: new Date().toISOString(),
+  editedAt: null,
+});
+
+beforeAll(() => {
+  // Two clients stand for two gateways: everything is decided in Redis, not in the process.
+  redisA = new Redis(iso.redisUrl);
+  redisB = new Redis(iso.redisUrl);
+  gatewayA = createAdmission(options(redisA));
+  gatewayB = createAdmission(options(redisB));
+});
+
+afterAll(async () => {
+  redisA.disconnect();
+  redisB.disconnect();
+  await iso.cleanup();
+});
+
+describe('send admission (one Redis EVAL)', () => {
+  it('assigns 24-hex ids that strictly increase across gateways, seconds from Redis TIME first', async () => {
+    const users = Array.from({ length: 5 }, () => newId());
+    const seenBy: [string[], string[]] = [[], []];
+    await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const g = (i % 2) as 0 | 1;
+        const r = await (g === 0 ? gatewayA : gatewayB).admit(users[i % users.length]!, undefined);
+        if (r.kind !== 'ok') throw new Error(`not admitted: ${r.kind}`);
+        seenBy[g]!.push(r.id);
+        expect(r.id).toMatch(/^[0-9a-f]{24}$/);
+        const seconds = parseInt(r.id.slice(0, 8), 16);
+        expect(Math.abs(seconds - Math.floor(Date.parse(r.createdAt) / 1000))).toBeLessThanOrEqual(1);
+      }),
+    );
+    // Each connection gets its replies in the order Redis ran the scripts: what each gateway saw is
+    // strictly increasing, and ordering all ids as strings agrees with the order of the fleet sequence.
+    for (const ids of seenBy) expect([...ids].sort()).toEqual(ids);
+    const all = [...seenBy[0], ...seenBy[1]].sort();
+    expect(new Set(all).size).toBe(40);
+    const seq = all.map((id) => BigInt(`0x${id.slice(8)}`));
+    for (let i = 1; i < seq.length; i++) expect(seq[i]! > seq[i - 1]!).toBe(true);
+  });
+
+  it('refuses the 11th send in the window with retryAfterMs, whichever gateway it reaches, and records nothing for it', async () => {
+    const user = newId();
+    for (let i = 0; i < 10; i++) {
+      const r = await (i % 2 ? gatewayA : gatewayB).admit(user, undefined);
+      expect(r.kind).toBe('ok');
+    }
+    const eleventh = await gatewayA.admit(user, undefined);
+    expect(eleventh.kind).toBe('limited');
+    if (eleventh.kind === 'limited') {
+      expect(eleventh.retryAfterMs).toBeGreaterThan(0);
+      expect(eleventh.retryAfterMs).toBeLessThanOrEqual(60_000);
+    }
+    expect(await redisA.zcard(`${iso.redisPrefix}send:rate:${user}`)).toBe(10);
+  });
+
+  it('reserves a nonce while in flight, replays it once committed, on the other gateway too', async () => {
+    const user = newId();
+    const first = await gatewayA.admit(user, 'n-1');
+    expect(first.kind).toBe('ok');
+    if (first.kind !== 'ok') return;
+    expect(await gatewayB.admit(user, 'n-1')).toEqual({ kind: 'pending' });
+    const message = messageFor(first.id, user, 'n-1');
+    await gatewayA.commit(user, 'n-1', message);
+    expect(await gatewayB.admit(user, 'n-1')).toEqual({ kind: 'duplicate', message });
+    // the same nonce from another user is a different send
+    expect((await gatewayB.admit(newId(), 'n-1')).kind).toBe('ok');
+    // replays do not count toward the limit: only the first admission holds a slot
+    expect(await redisA.zcard(`${iso.redisPrefix}send:rate:${user}`)).toBe(1);
+    expect(await redisA.ttl(`${iso.redisPrefix}send:nonce:${user}:n-1`)).toBeGreaterThan(590);
+  });
+
+  it('gives back the slot and the nonce when the send could not be published, so a retry works', async () => {
+    const user = newId();
+    for (let i = 0; i < 9; i++) expect((await gatewayA.admit(user, undefined)).kind).toBe('ok');
+    const tenth = await gatewayA.admit(user, 'retry-me');
+    expect(tenth.kind).toBe('ok');
+    if (tenth.kind !== 'ok') return;
+    expect((await gatewayB.admit(user, 'other')).kind).toBe('limited');
+    await gatewayA.release(user, tenth.id, 'retry-me');
+    const retry = await gatewayB.admit(user, 'retry-me');
+    expect(retry.kind).toBe('ok');
+    if (retry.kind === 'ok') expect(retry.id > tenth.id).toBe(true);
+  });
+
+  it('a late release never deletes a reservation or message that is not its own', async () => {
+    const user = newId();
+    const first = await gatewayA.admit(user, 'mine');
+    if (first.kind !== 'ok') throw new Error('not admitted');
+    const message = messageFor(first.id, user, 'mine');
+    await gatewayA.commit(user, 'mine', message);
+    await gatewayB.release(user, 'ffffffffffffffffffffffff', 'mine');
+    expect(await gatewayB.admit(user, 'mine')).toEqual({ kind: 'duplicate', message });
+  });
+});

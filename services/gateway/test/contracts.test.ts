@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import amqplib, { type Channel, type ChannelModel } from 'amqplib';
+import {
+  AUTHZ_REQUEST_TTL_MS,
+  AuthzRequest,
+  ChannelJoinAckSchema,
+  MessageSendAckSchema,
+  createEnvelope,
+  encodeEnvelope,
+  parseEnvelope,
+  topologyNames,
+} from '@chorus/contracts';
+import { isolated } from '../../../test/support/isolated.js';
+import { waitFor } from '../../../test/support/wait.js';
+import { closeClients, connectClient, record, request, startGateway, type RunningGateway } from './support/gateway-harness.js';
+import {
+  newId,
+  newUser,
+  signToken,
+  startAuthzStandIn,
+  startEventInjector,
+  type AuthzStandIn,
+  type EventInjector,
+} from './support/stand-ins.js';
+
+/**
+ * Contract tests: everything the gateway puts on the broker is checked against libs/contracts, and every
+ * kind of input it consumes (valid or not) is fed to it on the real broker. Membership's authz responder
+ * is a STAND-IN here (support/stand-ins.ts).
+ */
+const iso = isolated('gw-contracts');
+const names = topologyNames(iso.amqpPrefix);
+let gw: RunningGateway;
+let authz: AuthzStandIn;
+let events: EventInjector;
+let amqp: ChannelModel;
+let ch: Channel;
+
+beforeAll(async () => {
+  authz = await startAuthzStandIn(iso);
+  events = await startEventInjector(iso);
+  gw = await startGateway(iso, 'contracts');
+  amqp = await amqplib.connect(iso.amqpUrl);
+  ch = await amqp.createChannel();
+});
+
+afterAll(async () => {
+  closeClients();
+  await gw?.stop();
+  await Promise.allSettled([authz?.stop(), events?.close(), amqp?.close()]);
+  await iso.cleanup();
+});
+
+async function drain(queue: string) {
+  const out: amqplib.GetMessage[] = [];
+  for (let m = await ch.get(queue, { noAck: true }); m; m = await ch.get(queue, { noAck: true })) out.push(m);
+  return out;
+}
+
+describe('what the gateway publishes', () => {
+  it('message.created v1: a valid envelope, persistent JSON on the events exchange, routed to history’s durable queue', async () => {
+    const ada = newUser('ada');
+    const { channelIds } = authz.directory.addServer(ada);
+    const client = await connectClient(gw.url, signToken(iso, ada));
+    const ack = MessageSendAckSchema.parse(
+      await request(client, 'message:send', { channelId: channelIds[0], content: 'contract', nonce: 'c-1' }),
+    );
+    if (!ack.ok) throw new Error('send failed');
+    const [msg] = await waitFor(async () => {
+      const got = await drain(names.historyQueue);
+      return got.length ? got : undefined;
+    }, 'message on the history queue');
+    expect(msg!.fields.exchange).toBe(names.eventsExchange);
+    expect(msg!.fields.routingKey).toBe('message.created.v1');
+    expect(msg!.properties.deliveryMode).toBe(2);
+    expect(msg!.properties.contentType).toBe('application/json');
+    const parsed = parseEnvelope(JSON.parse(msg!.content.toString('utf8')));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.envelope.type).toBe('message.created');
+    expect(parsed.envelope.producer).toBe('gateway');
+    expect(msg!.properties.messageId).toBe(parsed.envelope.id);
+    expect(parsed.envelope.payload).toEqual(ack.message);
+    expect((await ch.checkQueue(names.historyQueue)).queue).toBe(names.historyQueue);
+  });
+
+  it('authorization requests follow the RPC contract (direct reply-to, correlation id, TTL, not persistent)', async () => {
+    const ada = newUser('ada');
+    const { channelIds } = authz.directory.addServer(ada);
+    const client = await connectClient(gw.url, signToken(iso, ada));
+    const before = authz.requests.length;
+    ChannelJoinAckSchema.parse(await request(client, 'channel:join', { channelId: channelIds[0] }));
+    const req = authz.requests[before]!;
+    expect(AuthzRequest.parse(req.body)).toEqual({ userId: ada.id, channelId: channelIds[0] });
+    expect(String(req.properties.replyTo)).toMatch(/^amq\.rabbitmq\.reply-to\./); // the broker rewrites it per caller
+    expect(typeof req.properties.correlationId).toBe('string');
+    expect(Number(req.properties.expiration)).toBeLessThanOrEqual(AUTHZ_REQUEST_TTL_MS);
+    expect(req.properties.deliveryMode).not.toBe(2);
+  });
+});
+
+describe('what the gateway consumes', () => {
+  it('invalid envelopes on the broadcast queue go to its DLQ, never to clients, and the consumer keeps going', async () => {
+    const ada = newUser('ada');
+    const { serverId, channelIds } = authz.directory.addServer(ada);
+    const channelId = channelIds[0]!;
+    const client = await connectClient(gw.url, signToken(iso, ada));
+    ChannelJoinAckSchema.parse(await request(client, 'channel:join', { channelId }));
+    const updated = record(client, 'message:updated');
+    const valid = {
+      id: newId(),
+      channelId,
+      serverId,
+      author: { id: ada.id, username: ada.username },
+      content: 'ok',
+      createdAt: new Date().toISOString(),
+      editedAt: new Date().toISOString(),
+    };
+    const good = createEnvelope('message.updated', 1, valid, 'history');
+    await events.publishRaw('message.updated.v1', Buffer.from('{not json'));
+    await events.publishRaw('message.updated.v1', Buffer.from(JSON.stringify({ ...good, payload: { ...valid, content: 42 } })));
+    await events.publishRaw('message.updated.v1', Buffer.from(JSON.stringify({ ...good, version: 7 })));
+    await events.publishRaw('message.deleted.v1', Buffer.from(JSON.stringify({ ...good, type: 'message.deleted' })));
+    await events.publishRaw('message.updated.v1', encodeEnvelope(good));
+    await waitFor(() => updated.length === 1, 'the valid update');
+    expect(updated).toEqual([valid]);
+    const dead = await waitFor(async () => {
+      const q = await ch.checkQueue(names.dlq(names.gatewayBroadcastQueue));
+      return q.messageCount >= 4 ? q : undefined;
+    }, 'four dead letters');
+    expect(dead.messageCount).toBe(4);
+    expect((await ch.checkQueue(names.gatewayBroadcastQueue)).consumerCount).toBe(1);
+  });
+
+  it('membership events: member.left, server.deleted and channel.deleted act on local sockets; invalid ones are dead-lettered', async () => {
+    const owner = newUser('owner');
+    const member = newUser('member');
+    const s = authz.directory.addServer(owner, ['a', 'b']);
+    authz.directory.join(s.serverId, member);
+    const [a, b] = s.channelIds as [string, string];
+    const ownerClient = await connectClient(gw.url, signToken(iso, owner));
+    const memberClient = await connectClient(gw.url, signToken(iso, member));
+    for (const c of [ownerClient, memberClient])
+      for (const id of [a, b]) ChannelJoinAckSchema.parse(await request(c, 'channel:join', { channelId: id }));
+    const removedOwner = record(ownerClient, 'server:removed');
+    const removedMember = record(memberClient, 'server:removed');
+    const rooms = () => gw.gateway.io.of('/').adapter.rooms;
+
+    await events.publishRaw('member.left.v1', Buffer.from(JSON.stringify({ hello: 'world' })));
+    await events.publishRaw(
+      'server.deleted.v1',
+      encodeEnvelope({
+        ...createEnvelope('member.left', 1, { serverId: s.serverId, userId: member.id }, 'membership'),
+        type: 'server.deleted',
+      } as never),
+    );
+    await events.publish('member.joined', 1, { serverId: s.serverId, userId: newId() }, 'membership');
+
+    authz.directory.channels.delete(b);
+    await events.publish('channel.deleted', 1, { serverId: s.serverId, channelId: b }, 'membership');
+    await waitFor(() => !rooms().has(`channel:${b}`), 'room b emptied');
+    expect(rooms().get(`channel:${a}`)?.size).toBe(2);
+
+    await events.publish('server.deleted', 1, { serverId: s.serverId, channelIds: [a, b], memberIds: [owner.id, member.id] }, 'membership');
+    await waitFor(() => removedOwner.length === 1 && removedMember.length === 1, 'server:removed to every member');
+    expect(removedOwner).toEqual([{ serverId: s.serverId }]);
+    expect(rooms().has(`channel:${a}`)).toBe(false);
+
+    const dlq = names.dlq(names.gatewayMembershipQueue('all'));
+    const dead = await waitFor(async () => {
+      const q = await ch.checkQueue(dlq);
+      return q.messageCount >= 2 ? q : undefined;
+    }, 'two dead letters');
+    expect(dead.messageCount).toBe(2);
+    await ch.purgeQueue(dlq);
+  });
+});

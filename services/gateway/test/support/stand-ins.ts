@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import amqplib, { type Channel, type ChannelModel } from 'amqplib';
+import jwt from 'jsonwebtoken';
+import {
+  AuthzRequest,
+  createEnvelope,
+  declareAuthzQueue,
+  declareExchanges,
+  encodeEnvelope,
+  routingKey,
+  topologyNames,
+  type AnyEnvelope,
+  type AuthzResponse,
+  type EventPayload,
+  type EventType,
+  type EventVersion,
+} from '@chorus/contracts';
+import type { Isolated } from '../../../../test/support/isolated.js';
+
+export const newId = (): string => randomBytes(12).toString('hex');
+
+export interface TestUser {
+  id: string;
+  username: string;
+}
+
+export function newUser(name = 'user'): TestUser {
+  return { id: newId(), username: `${name}_${randomBytes(3).toString('hex')}` };
+}
+
+/** An access token as membership would sign it (ES256, issuer, audience, 15 min). */
+export function signToken(
+  iso: Isolated,
+  user: TestUser,
+  opts: { expiresIn?: number; issuer?: string; audience?: string; key?: string } = {},
+): string {
+  return jwt.sign({ name: user.username }, opts.key ?? iso.keys.privateKey, {
+    algorithm: 'ES256',
+    subject: user.id,
+    issuer: opts.issuer ?? 'chorus-membership',
+    audience: opts.audience ?? 'chorus',
+    expiresIn: opts.expiresIn ?? 900,
+  });
+}
+
+/**
+ * A STAND-IN for the membership service's authorization RPC, for focused gateway tests: it consumes the
+ * real authz queue on the real broker and answers from an in-memory directory, exactly as the contract in
+ * libs/contracts/src/broker/rpc.ts says membership does. The fleet test uses the real membership service.
+ */
+export class Directory {
+  readonly channels = new Map<string, { serverId: string; name: string }>();
+  readonly members = new Set<string>();
+  readonly owners = new Map<string, string>();
+
+  addServer(owner: TestUser, channelNames: string[] = ['general']): { serverId: string; channelIds: string[] } {
+    const serverId = newId();
+    this.owners.set(serverId, owner.id);
+    this.members.add(`${serverId}:${owner.id}`);
+    const channelIds = channelNames.map((name) => {
+      const id = newId();
+      this.channels.set(id, { serverId, name });
+      return id;
+    });
+    return { serverId, channelIds };
+  }
+  join(serverId: string, user: TestUser): void {
+    this.members.add(`${serverId}:${user.id}`);
+  }
+  leave(serverId: string, user: TestUser): void {
+    this.members.delete(`${serverId}:${user.id}`);
+  }
+  answer(userId: string, channelId: string): AuthzResponse {
+    const channel = this.channels.get(channelId);
+    if (!channel) return { status: 'not_found' };
+    const ref = { id: channelId, serverId: channel.serverId, name: channel.name };
+    if (!this.members.has(`${channel.serverId}:${userId}`)) return { status: 'not_member', channel: ref };
+    return { status: 'allowed', channel: ref, role: this.owners.get(channel.serverId) === userId ? 'owner' : 'member' };
+  }
+}
+
+export interface AuthzStandIn {
+  directory: Directory;
+  /** How many questions it answered (to show caching). */
+  readonly asked: number;
+  /** Every request as it arrived (body and AMQP properties), for contract checks. */
+  readonly requests: Array<{ body: unknown; properties: Record<string, unknown> }>;
+  /** Holds every answer until `release()` (keeps sends in flight for shutdown tests). */
+  hold(): void;
+  release(): void;
+  readonly held: number;
+  stop(): Promise<void>;
+}
+
+export async function startAuthzStandIn(iso: Isolated, directory = new Directory()): Promise<AuthzStandIn> {
+  const names = topologyNames(iso.amqpPrefix);
+  const conn: ChannelModel = await amqplib.connect(iso.amqpUrl);
+  const ch: Channel = await conn.createChannel();
+  await declareAuthzQueue(ch, names);
+  let asked = 0;
+  const requests: Array<{ body: unknown; properties: Record<string, unknown> }> = [];
+  let holding = false;
+  let held: Array<() => void> = [];
+  await ch.consume(names.authzQueue, (msg) => {
+    if (!msg) return;
+    asked++;
+    let body: unknown;
+    try {
+      body = JSON.parse(msg.content.toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    requests.push({ body, properties: { ...msg.properties } });
+    const req = AuthzRequest.safeParse(body);
+    const answer: AuthzResponse = req.success
+      ? directory.answer(req.data.userId, req.data.channelId)
+      : { status: 'invalid', message: 'bad request' };
+    const reply = () => {
+      if (msg.properties.replyTo) {
+        ch.sendToQueue(msg.properties.replyTo as string, Buffer.from(JSON.stringify(answer)), {
+          correlationId: msg.properties.correlationId as string,
+          contentType: 'application/json',
+        });
+      }
+      ch.ack(msg);
+    };
+    if (holding) held.push(reply);
+    else reply();
+  });
+  return {
+    directory,
+    get asked() {
+      return asked;
+    },
+    requests,
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      const waiting = held;
+      held = [];
+      for (const reply of waiting) reply();
+    },
+    get held() {
+      return held.length;
+    },
+    async stop() {
+      await conn.close().catch(() => undefined);
+    },
+  };
+}
+
+/** Publishes events on the real events exchange, as membership and history do. */
+export interface EventInjector {
+  publish<T extends EventType, V extends EventVersion<T>>(
+    type: T,
+    version: V,
+    payload: EventPayload<T, V>,
+    producer: 'membership' | 'history',
+  ): Promise<void>;
+  publishRaw(routing: string, body: Buffer): Promise<void>;
+  channel: Channel;
+  close(): Promise<void>;
+}
+
+export async function startEventInjector(iso: Isolated): Promise<EventInjector> {
+  const names = topologyNames(iso.amqpPrefix);
+  const conn = await amqplib.connect(iso.amqpUrl);
+  const ch = await conn.createConfirmChannel();
+  await declareExchanges(ch, names);
+  const send = (routing: string, body: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      ch.publish(names.eventsExchange, routing, body, { persistent: true, contentType: 'application/json' }, (err) =>
+        err ? reject(err) : resolve(),
+      );
+    });
+  return {
+    channel: ch,
+    publish: (type, version, payload, producer) =>
+      send(routingKey(type, version), encodeEnvelope(createEnvelope(type, version, payload, producer) as unknown as AnyEnvelope)),
+    publishRaw: send,
+    close: async () => {
+      await conn.close().catch(() => undefined);
+    },
+  };
+}
