@@ -1,0 +1,67 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createProxyServer } from 'http-proxy-3';
+
+/** Where the edge sends traffic. Gateways are keyed by their GATEWAY_ID. */
+export interface EdgeTargets {
+  membership: string;
+  history: string;
+  gateways: Record<string, string>;
+}
+
+/**
+ * The one HTTP entry point of the local run (SPEC 8), the same routing nginx does in docker-compose:
+ *   /api/channels/*          → history
+ *   /api/*, /.well-known/*   → membership
+ *   /socket.io/*             → a gateway: a request carrying `sid=<GATEWAY_ID>.…` (engine.io session ids
+ *                              start with their gateway's id) goes back to that gateway, so long-polling
+ *                              is sticky without cookies; new connections and WebSocket upgrades
+ *                              without a sid are spread round-robin over the gateways.
+ */
+export function createEdgeProxy(targets: EdgeTargets): Server {
+  const proxy = createProxyServer({ xfwd: true, ws: true });
+  const gatewayIds = Object.keys(targets.gateways);
+  let next = 0;
+
+  const gatewayFor = (url: URL): string => {
+    const sid = url.searchParams.get('sid');
+    const owner = sid ? gatewayIds.find((id) => sid.startsWith(`${id}.`)) : undefined;
+    if (owner) return targets.gateways[owner]!;
+    const id = gatewayIds[next++ % gatewayIds.length]!;
+    return targets.gateways[id]!;
+  };
+
+  const route = (req: IncomingMessage): string | undefined => {
+    const url = new URL(req.url ?? '/', 'http://edge');
+    if (url.pathname.startsWith('/socket.io/')) return gatewayFor(url);
+    if (url.pathname === '/api/channels' || url.pathname.startsWith('/api/channels/')) return targets.history;
+    if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/.well-known/')) return targets.membership;
+    return undefined;
+  };
+
+  const fail = (res: ServerResponse | Duplex, status: number, code: string, message: string) => {
+    if ('writeHead' in res) {
+      if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code, message } }));
+    } else {
+      res.destroy();
+    }
+  };
+
+  proxy.on('error', (_err, _req, res) => {
+    if (res) fail(res as ServerResponse | Duplex, 503, 'UNAVAILABLE', 'Upstream service is unavailable');
+  });
+
+  const server = createServer((req, res) => {
+    const target = route(req);
+    if (!target) return fail(res, 404, 'NOT_FOUND', `No route for ${req.method} ${req.url}`);
+    proxy.web(req, res, { target });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const target = route(req);
+    if (!target) return socket.destroy();
+    socket.on('error', () => socket.destroy());
+    proxy.ws(req, socket, head, { target });
+  });
+  return server;
+}

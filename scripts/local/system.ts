@@ -1,0 +1,128 @@
+import type { Server } from 'node:http';
+import { createEdgeProxy } from './edge-proxy.js';
+import { spawnService, type ServiceProcess } from './processes.js';
+
+/** Everything the whole system needs from outside: dependencies, keys, ports, prefixes. */
+export interface SystemOptions {
+  mongoUri: string;
+  redisUrl: string;
+  amqpUrl: string;
+  keys: { privateKey: string; publicKey: string };
+  ports: { edge: number; membership: number; history: number; gateways: number[] };
+  amqpPrefix?: string;
+  redisPrefix?: string;
+  logLevel?: string;
+  from?: 'source' | 'dist';
+  /** Folder for one log file per process; none keeps logs in memory only. */
+  logDir?: string;
+  /** Extra environment for every service (e.g. ARGON2 cost in tests, SEND_RATE_LIMIT in the benchmark). */
+  extraEnv?: Record<string, string>;
+  onProgress?: (line: string) => void;
+}
+
+export interface RunningSystem {
+  edgeUrl: string;
+  membership: ServiceProcess;
+  history: ServiceProcess;
+  gateways: ServiceProcess[];
+  /** Starts gateway `index` again (after it was killed), on its port and with its id. */
+  restartGateway(index: number): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+/** Services never share a database: each gets its own, named after the one in the URI. */
+export function databaseFor(uri: string, service: string): string {
+  const url = new URL(uri);
+  const base = url.pathname.replace(/^\//, '') || 'chorus';
+  url.pathname = `/${base}_${service}`;
+  return url.toString();
+}
+
+/** Starts membership, history, the gateways and the edge proxy, in that order, each once ready. */
+export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
+  const progress = o.onProgress ?? (() => {});
+  const from = o.from ?? 'source';
+  const common = {
+    REDIS_URL: o.redisUrl,
+    AMQP_URL: o.amqpUrl,
+    AMQP_PREFIX: o.amqpPrefix ?? 'chorus',
+    REDIS_PREFIX: o.redisPrefix ?? 'chorus:',
+    LOG_LEVEL: o.logLevel ?? 'info',
+    ...o.extraEnv,
+  };
+  const logFile = (name: string) => (o.logDir ? `${o.logDir}/${name}.log` : undefined);
+  const started: ServiceProcess[] = [];
+  const spawnTracked = async (...args: Parameters<typeof spawnService>) => {
+    const proc = await spawnService(...args);
+    started.push(proc);
+    progress(`${proc.name} ready on ${proc.url}`);
+    return proc;
+  };
+
+  try {
+    progress('starting membership and history');
+    const [membership, history] = await Promise.all([
+      spawnTracked({
+        name: 'membership',
+        service: 'membership',
+        port: o.ports.membership,
+        from,
+        logFile: logFile('membership'),
+        env: { ...common, MONGODB_URI: databaseFor(o.mongoUri, 'membership'), JWT_PRIVATE_KEY: o.keys.privateKey },
+      }),
+      spawnTracked({
+        name: 'history',
+        service: 'history',
+        port: o.ports.history,
+        from,
+        logFile: logFile('history'),
+        env: { ...common, MONGODB_URI: databaseFor(o.mongoUri, 'history'), JWT_PUBLIC_KEY: o.keys.publicKey },
+      }),
+    ]);
+
+    const gatewayOptions = (index: number) => ({
+      name: `gateway-${index + 1}`,
+      service: 'gateway' as const,
+      port: o.ports.gateways[index]!,
+      from,
+      logFile: logFile(`gateway-${index + 1}`),
+      env: { ...common, JWT_PUBLIC_KEY: o.keys.publicKey, GATEWAY_ID: `gw${index + 1}` },
+    });
+    progress(`starting ${o.ports.gateways.length} gateways`);
+    const gateways = await Promise.all(o.ports.gateways.map((_p, i) => spawnTracked(gatewayOptions(i))));
+
+    const edge: Server = createEdgeProxy({
+      membership: membership.url,
+      history: history.url,
+      gateways: Object.fromEntries(gateways.map((g, i) => [`gw${i + 1}`, g.url])),
+    });
+    await new Promise<void>((resolve, reject) => {
+      edge.once('error', reject);
+      edge.listen(o.ports.edge, '0.0.0.0', () => resolve());
+    });
+    const edgeUrl = `http://127.0.0.1:${o.ports.edge}`;
+    progress(`entry point ready on ${edgeUrl}`);
+
+    return {
+      edgeUrl,
+      membership,
+      history,
+      gateways,
+      async restartGateway(index) {
+        const proc = await spawnTracked(gatewayOptions(index));
+        gateways[index] = proc;
+        return proc;
+      },
+      async stop() {
+        edge.closeAllConnections();
+        await new Promise<void>((r) => edge.close(() => r()));
+        // Gateways first (they drain in-flight sends into the broker), then the services behind them.
+        await Promise.all(gateways.map((g) => g.stop()));
+        await Promise.all([membership.stop(), history.stop()]);
+      },
+    };
+  } catch (err) {
+    await Promise.all(started.map((p) => p.stop('SIGTERM', 2_000)));
+    throw err;
+  }
+}
