@@ -1,0 +1,38 @@
+import { afterAll, beforeAll } from 'vitest';
+import { freePort } from '../../scripts/local/processes.js';
+import { databaseFor, startSystem, type RunningSystem } from '../../scripts/local/system.js';
+import { dropDatabase } from '../support/drop.js';
+import { isolated } from '../support/isolated.js';
+
+/**
+ * Starts the real system (membership, history, two gateways, the entry point) for one test file,
+ * exactly as `npm start` does, on free ports and this file's own database and prefixes.
+ */
+export function useSystem(name: string, extraEnv: Record<string, string> = {}): () => RunningSystem {
+  const slice = isolated(name);
+  let system: RunningSystem | undefined;
+  beforeAll(async () => {
+    const [edge, membership, history, g1, g2] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const env = slice.serviceEnv();
+    system = await startSystem({
+      mongoUri: slice.mongoUri,
+      redisUrl: slice.redisUrl,
+      amqpUrl: slice.amqpUrl,
+      keys: slice.keys,
+      ports: { edge, membership, history, gateways: [g1, g2] },
+      amqpPrefix: slice.amqpPrefix,
+      redisPrefix: slice.redisPrefix,
+      logLevel: env.LOG_LEVEL,
+      extraEnv: { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', ...extraEnv },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await system?.stop();
+    await Promise.allSettled(['membership', 'history'].map((svc) => dropDatabase(databaseFor(slice.mongoUri, svc))));
+    await slice.cleanup();
+  }, 60_000);
+  return () => {
+    if (!system) throw new Error('system not started');
+    return system;
+  };
+}
