@@ -1,0 +1,222 @@
+// `npm run bench`: the same open-loop realtime workload against the real Chorus system (membership,
+// history, two gateways, as processes) and against a plain Socket.IO baseline process, then history page
+// latency on a 100,000-message channel. Prints Markdown tables, writes bench/results/latest.json.
+// Options: --users 60 --channels 6 --duration 20 --warmup 5 --min-interval 200 --max-interval 500
+//          --history-messages 100000 --history-requests 200 --history-budget 8 --only baseline|chorus|history
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '../scripts/local/processes.js';
+import { databaseFor } from '../scripts/local/system.js';
+import { startBaseline } from './baseline.js';
+import { createCommunity, planChorus, startChorus } from './chorus.js';
+import { dropRunData } from './cleanup.js';
+import { measureHistory, seedChannel } from './history.js';
+import { formatReport, machineInfo, type BenchReport } from './report.js';
+import { pidListeningOn, portOf } from './procs.js';
+import { cpuMeter } from './stats.js';
+import { runWorkload, type WorkloadParams, type WorkloadUser } from './workload.js';
+
+const HARD_LIMIT_MS = 290_000;
+const GATEWAYS = 2;
+
+const { values: args } = parseArgs({
+  options: {
+    users: { type: 'string', default: '60' },
+    channels: { type: 'string', default: '6' },
+    duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
+    'min-interval': { type: 'string', default: '200' },
+    'max-interval': { type: 'string', default: '500' },
+    'history-messages': { type: 'string', default: '100000' },
+    'history-requests': { type: 'string', default: '200' },
+    'history-budget': { type: 'string', default: '8' },
+    only: { type: 'string' },
+  },
+});
+const int = (name: keyof typeof args, min: number, max: number): number => {
+  const v = Number(args[name]);
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`--${name} must be a whole number in [${min}, ${max}]`);
+  return v;
+};
+const only = args.only;
+if (only !== undefined && !['baseline', 'chorus', 'history'].includes(only)) throw new Error('--only must be baseline, chorus or history');
+const runs = (part: string) => only === undefined || only === part;
+
+const users = int('users', 2, 2000);
+const channels = int('channels', 1, users);
+const params: WorkloadParams = {
+  warmupMs: int('warmup', 0, 60) * 1000,
+  durationMs: int('duration', 1, 120) * 1000,
+  minIntervalMs: int('min-interval', 10, 60_000),
+  maxIntervalMs: int('max-interval', 10, 60_000),
+  contentChars: 120,
+  ackTimeoutMs: 10_000,
+  drainMs: 10_000,
+  seed: 20_240_601,
+};
+if (params.maxIntervalMs < params.minIntervalMs) throw new Error('--max-interval must be ≥ --min-interval');
+const historyMessages = int('history-messages', 100, 1_000_000);
+const historyRequests = int('history-requests', 1, 10_000);
+const historyBudgetMs = int('history-budget', 1, 120) * 1000;
+const HISTORY_WARMUP = 3;
+
+const deps = { mongoUri: process.env.MONGODB_URI, redisUrl: process.env.REDIS_URL, amqpUrl: process.env.AMQP_URL };
+if (!deps.mongoUri || !deps.redisUrl || !deps.amqpUrl) {
+  process.stderr.write('MONGODB_URI, REDIS_URL and AMQP_URL must be set: run it as `npm run bench`.\n');
+  process.exit(2);
+}
+const env = { mongoUri: deps.mongoUri, redisUrl: deps.redisUrl, amqpUrl: deps.amqpUrl };
+
+const started = Date.now();
+const log = (line: string) => process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+const report: BenchReport = {
+  startedAt: new Date(started).toISOString(),
+  totalSeconds: 0,
+  machine: machineInfo(),
+  params: { ...params, users, channels, gateways: GATEWAYS, historyMessages, historyRequests, historyBudgetMs },
+  cpu: {},
+};
+
+// Everything started is stopped in reverse order, on success, failure, signal or the hard time limit.
+const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+let cleaning: Promise<void> | undefined;
+const cleanup = () =>
+  (cleaning ??= (async () => {
+    for (const c of cleanups.reverse()) {
+      await c.run().catch((err: Error) => log(`cleanup ${c.name} failed: ${err.message}`));
+    }
+  })());
+/** Stops everything, then prints the report (whatever part of it exists) and writes the JSON. */
+let finishing: Promise<never> | undefined;
+const finish = (code: number): Promise<never> =>
+  (finishing ??= (async () => {
+    log('stopping everything');
+    await cleanup();
+    report.totalSeconds = (Date.now() - started) / 1000;
+    process.stdout.write(`\n${formatReport(report)}\n`);
+    const resultsDir = join(REPO_ROOT, 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    log(`results written to bench/results/latest.json${code ? ' (run FAILED)' : ''}`);
+    process.exit(code);
+  })());
+const abort = (why: string, code: number) => {
+  log(why);
+  report.failure ??= why;
+  void finish(code);
+};
+process.once('SIGINT', () => abort('SIGINT: stopping everything', 130));
+process.once('SIGTERM', () => abort('SIGTERM: stopping everything', 143));
+const hardLimit = setTimeout(() => abort(`exceeded ${HARD_LIMIT_MS / 1000} s: stopping everything`, 1), HARD_LIMIT_MS);
+hardLimit.unref();
+
+/** Redis, RabbitMQ and MongoDB processes, when they run on this machine: their CPU is reported too. */
+const local = (url: string, fallback: number) =>
+  /^(127\.0\.0\.1|localhost|\[::1\])$/.test(new URL(url).hostname) ? pidListeningOn(portOf(url, fallback)) : undefined;
+const dependencyPids = {
+  'redis (shared)': local(env.redisUrl, 6379),
+  'rabbitmq (shared)': local(env.amqpUrl, 5672),
+  mongodb: local(env.mongoUri, 27017),
+};
+
+const hex24 = (prefix: string, n: number) => prefix + n.toString(16).padStart(24 - prefix.length, '0');
+
+async function benchBaseline(): Promise<void> {
+  log('baseline: starting the plain Socket.IO server');
+  const baseline = await startBaseline();
+  cleanups.push({ name: 'baseline server', run: baseline.stop });
+  const channelIds = Array.from({ length: channels }, (_v, c) => hex24('c', c + 1));
+  const list: WorkloadUser[] = Array.from({ length: users }, (_v, i) => ({
+    id: hex24('a', i + 1),
+    username: `baseline_${i}`,
+    url: baseline.url,
+    channelId: channelIds[i % channels]!,
+  }));
+  let meter: ReturnType<typeof cpuMeter> | undefined;
+  report.baseline = await runWorkload('baseline', list, params, {
+    log,
+    onMeasureStart: () => (meter = cpuMeter({ baseline: baseline.pid, ...dependencyPids })),
+    onMeasureEnd: () => (report.cpu!.baseline = meter?.stop()),
+  });
+  await baseline.stop();
+}
+
+async function benchChorus(): Promise<void> {
+  log('chorus: starting membership, history, 2 gateways and the edge');
+  const plan = await planChorus(env);
+  cleanups.push({
+    name: 'run data',
+    run: () => dropRunData({ ...env, mongoUri: plan.mongoUri, redisPrefix: plan.redisPrefix, amqpPrefix: plan.amqpPrefix }),
+  });
+  const system = await startChorus(env, plan, log);
+  cleanups.push({ name: 'chorus system', run: () => system.stop() });
+  log(`chorus: up (logs in ${plan.logDir}); registering ${users} users, ${channels} channels`);
+  const community = await createCommunity(system.edgeUrl, plan.tag, users, channels);
+
+  if (runs('chorus')) {
+    // Channel c holds users c, c+C, c+2C, …; gateways alternate per "row", so every channel has
+    // members on both gateways and every delivery crosses the Redis adapter for half the room.
+    const list: WorkloadUser[] = community.users.map((u, i) => ({
+      ...u,
+      url: system.gateways[Math.floor(i / channels) % system.gateways.length]!.url,
+      channelId: community.channelIds[i % channels]!,
+    }));
+    const pids = {
+      'gateway-1': system.gateways[0]?.child.pid,
+      'gateway-2': system.gateways[1]?.child.pid,
+      membership: system.membership.child.pid,
+      history: system.history.child.pid,
+      ...dependencyPids,
+    };
+    let meter: ReturnType<typeof cpuMeter> | undefined;
+    report.chorus = await runWorkload('chorus', list, params, {
+      log,
+      onMeasureStart: () => (meter = cpuMeter(pids)),
+      onMeasureEnd: () => (report.cpu!.chorus = meter?.stop()),
+    });
+    const dead = [system.membership, system.history, ...system.gateways].filter(
+      (p) => p.child.exitCode !== null || p.child.signalCode !== null,
+    );
+    if (dead.length > 0) throw new Error(`service(s) died during the run: ${dead.map((p) => `${p.name}:\n${p.tail()}`).join('\n')}`);
+  }
+
+  if (runs('history')) {
+    const owner = community.users[0]!;
+    log(`history: writing ${historyMessages} messages into one channel`);
+    const seeded = await seedChannel(
+      databaseFor(plan.mongoUri, 'history'),
+      { channelId: community.historyChannelId, serverId: community.serverId, author: { id: owner.id, username: owner.username } },
+      historyMessages,
+    );
+    log(`history: written in ${(seeded.ms / 1000).toFixed(1)} s; up to ${historyRequests} GETs or ${historyBudgetMs / 1000} s per query`);
+    const queries = await measureHistory(system.history.url, owner.token, community.historyChannelId, seeded.ids, {
+      maxRequests: historyRequests,
+      budgetMs: historyBudgetMs,
+      warmup: HISTORY_WARMUP,
+    });
+    report.history = {
+      messages: historyMessages,
+      seedMs: seeded.ms,
+      seedPerSecond: seeded.perSecond,
+      maxRequestsPerQuery: historyRequests,
+      budgetMsPerQuery: historyBudgetMs,
+      warmupPerQuery: HISTORY_WARMUP,
+      queries,
+    };
+  }
+}
+
+try {
+  if (runs('baseline')) await benchBaseline();
+  if (runs('chorus') || runs('history')) await benchChorus();
+  for (const w of [report.chorus, report.baseline]) {
+    if (w && w.acked === 0) throw new Error(`${w.target}: no send was acknowledged`);
+  }
+  clearTimeout(hardLimit);
+  await finish(0);
+} catch (err) {
+  report.failure = (err as Error).stack ?? String(err);
+  clearTimeout(hardLimit);
+  await finish(1);
+}
