@@ -72,11 +72,10 @@ describe('MongoDB down', () => {
   });
 
   it('queries fail fast with 503 (not buffered until a timeout) and /readyz says mongodb is down', async () => {
-    const started = Date.now();
+    // mongoose would otherwise buffer the query for 10 s; the request timeout below is that distinction.
     const res = await api.post('/api/auth/register').send({ username: 'nomongo', password: PASSWORD }).timeout(5_000);
     expect(res.status).toBe(503);
     expect(ErrorBody.parse(res.body).error.code).toBe('UNAVAILABLE');
-    expect(Date.now() - started).toBeLessThan(5_000);
     const ready = await api.get('/readyz');
     expect(ready.status).toBe(503);
     expect(ready.body.checks.mongodb).toBe(false);

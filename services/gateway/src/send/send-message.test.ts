@@ -125,7 +125,12 @@ describe('send pipeline', () => {
       createdAt: '2026-11-21T14:00:00.000Z',
       editedAt: null,
     };
-    const { send, admission } = setup({}, [{ kind: 'pending' }, { kind: 'pending' }, { kind: 'duplicate', message: original }]);
+    // sleep is instant here, so a roomy budget keeps the wall clock out of the outcome on a slow machine.
+    const { send, admission } = setup({ pendingWaitMs: 60_000 }, [
+      { kind: 'pending' },
+      { kind: 'pending' },
+      { kind: 'duplicate', message: original },
+    ]);
     expect(await send(user, { channelId: channel.id, content: 'x', nonce: 'n' })).toMatchObject({ ok: true, duplicate: true });
     expect(admission.admit).toHaveBeenCalledTimes(3);
   });
