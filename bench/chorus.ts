@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { AuthResponse, ServerDetail, Channel, type ErrorBody } from '@chorus/contracts';
 import { freePort } from '../scripts/local/processes.js';
 import { startSystem, type RunningSystem } from '../scripts/local/system.js';
+import { FAST_ACCOUNTS } from '../test/support/tuning.js';
 import { mapLimit } from './stats.js';
 
 export interface Deps {
@@ -18,15 +19,15 @@ export interface Deps {
  * 10 s) and the gateway's per-socket flood guard (20 events/s, burst 60) are lifted because the
  * workload loads the fleet with few simulated users sending several messages a second each; left on,
  * the benchmark would measure RATE_LIMITED acks instead of the send path. Both still run on every
- * send (same Redis round trip, same token bucket); they just never refuse. argon2id runs at its
- * lowest cost so registering the users takes seconds; no measured path hashes a password.
+ * send (same Redis round trip, same token bucket); they just never refuse. Accounts are cheap
+ * (FAST_ACCOUNTS: lowest argon2id cost, no registration budget) so registering the users from one IP
+ * takes seconds; no measured path hashes a password.
  */
 export const BENCH_ENV = {
   SEND_RATE_LIMIT: '100000',
   SOCKET_EVENT_RATE: '10000',
   SOCKET_EVENT_BURST: '100000',
-  ARGON2_MEMORY_KIB: '1024',
-  ARGON2_TIME_COST: '1',
+  ...FAST_ACCOUNTS,
 };
 
 function withDatabase(uri: string, db: string): string {

@@ -3,6 +3,7 @@ import { freePort } from '../../scripts/local/processes.js';
 import { databaseFor, startSystem, type RunningSystem } from '../../scripts/local/system.js';
 import { dropDatabase } from '../support/drop.js';
 import { isolated } from '../support/isolated.js';
+import { FAST_ACCOUNTS } from '../support/tuning.js';
 
 /**
  * Starts the real system (membership, history, two gateways, the entry point) for one test file,
@@ -23,7 +24,7 @@ export function useSystem(name: string, extraEnv: Record<string, string> = {}): 
       amqpPrefix: slice.amqpPrefix,
       redisPrefix: slice.redisPrefix,
       logLevel: env.LOG_LEVEL,
-      extraEnv: { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', ...extraEnv },
+      extraEnv: { ...FAST_ACCOUNTS, ...extraEnv },
     });
   }, 120_000);
   afterAll(async () => {

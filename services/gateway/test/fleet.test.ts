@@ -10,6 +10,7 @@ import {
   type MessageSendAck,
 } from '@chorus/contracts';
 import { isolated } from '../../../test/support/isolated.js';
+import { FAST_ACCOUNTS } from '../../../test/support/tuning.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { closeClients, connectClient, record, request, type Client } from './support/gateway-harness.js';
 import { spawnService, stopAll, type ServiceProcess } from './support/processes.js';
@@ -28,11 +29,7 @@ let gw2: ServiceProcess;
 beforeAll(async () => {
   const env = iso.serviceEnv({ LOG_LEVEL: 'info' });
   [membership, history, gw1, gw2] = await Promise.all([
-    spawnService(
-      'membership',
-      { ...env, ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', INSTANCE_ID: `${iso.amqpPrefix}-m1` },
-      { readyTimeoutMs: 50_000 },
-    ),
+    spawnService('membership', { ...env, ...FAST_ACCOUNTS, INSTANCE_ID: `${iso.amqpPrefix}-m1` }, { readyTimeoutMs: 50_000 }),
     spawnService('history', env, { readyTimeoutMs: 50_000 }),
     spawnService('gateway', { ...env, GATEWAY_ID: `${iso.amqpPrefix}-gw1` }, { name: 'gw1', readyTimeoutMs: 50_000 }),
     spawnService('gateway', { ...env, GATEWAY_ID: `${iso.amqpPrefix}-gw2` }, { name: 'gw2', readyTimeoutMs: 50_000 }),

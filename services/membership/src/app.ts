@@ -17,6 +17,7 @@ import { createPasswordHasher } from './auth/passwords.js';
 import { createTokenIssuer } from './auth/token-issuer.js';
 import { createRefreshTokenStore } from './auth/refresh-tokens.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
+import { createRegistrationLimiter } from './auth/registration-limiter.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { createUserRepository } from './users/user.repository.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -68,6 +69,10 @@ export function createApp(deps: AppDeps, config: MembershipConfig): Express {
         perUserIp: config.LOGIN_MAX_FAILURES_PER_USER_IP,
         perIp: config.LOGIN_MAX_FAILURES_PER_IP,
         windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+      }),
+      registrationLimiter: createRegistrationLimiter(redis, config.REDIS_PREFIX, {
+        perIp: config.REGISTRATIONS_PER_IP,
+        windowSeconds: config.REGISTRATION_WINDOW_SECONDS,
       }),
     }),
   );

@@ -6,7 +6,7 @@ import { ConfigError, commonEnv, env, parseEnv, pemFromEnv } from '@chorus/runti
 const schema = z.object({
   ...commonEnv,
   PORT: env.port(3001),
-  /** Prefix of every Redis key this service writes (login rate limits). */
+  /** Prefix of every Redis key this service writes (login and registration rate limits). */
   REDIS_PREFIX: env.prefix('chorus:'),
   /** Names this replica's broker queue; defaults to host + pid. */
   INSTANCE_ID: z
@@ -27,6 +27,9 @@ const schema = z.object({
   LOGIN_MAX_FAILURES_PER_USER_IP: env.int(5, 1, 1_000_000),
   LOGIN_MAX_FAILURES_PER_IP: env.int(100, 1, 1_000_000),
   LOGIN_FAILURE_WINDOW_SECONDS: env.int(15 * 60, 1, 24 * 3600),
+  /** Accounts one client IP may create (attempts, taken names included) per window. */
+  REGISTRATIONS_PER_IP: env.int(20, 1, 1_000_000),
+  REGISTRATION_WINDOW_SECONDS: env.int(3600, 1, 7 * 24 * 3600),
   /** Authorization RPC: unacknowledged requests one replica works on at once. */
   AUTHZ_PREFETCH: env.int(100, 1, 10_000),
   /** How long a replica trusts its in-process channel → server cache (deletions invalidate it sooner). */

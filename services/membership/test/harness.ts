@@ -5,6 +5,7 @@ import amqplib from 'amqplib';
 import { createLogger } from '@chorus/runtime';
 import { declareExchanges, decodeEnvelope, topologyNames, type AnyEnvelope, type AuthResponse, type EventType } from '@chorus/contracts';
 import { isolated, type Isolated } from '../../../test/support/isolated.js';
+import { FAST_ACCOUNTS } from '../../../test/support/tuning.js';
 import { loadConfig, type MembershipConfig } from '../src/config.js';
 import { createMembershipService, type MembershipService } from '../src/service.js';
 
@@ -12,8 +13,7 @@ export type TestAgent = ReturnType<typeof supertest>;
 
 export const PASSWORD = 'correct horse battery';
 
-/** Cheap argon2 for tests (the defaults are the secure ones). */
-export const FAST_HASH = { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' };
+export { FAST_ACCOUNTS };
 
 export interface Harness {
   iso: Isolated;
@@ -30,7 +30,7 @@ export interface Harness {
 /** The real membership service on this file's own database, Redis prefix and broker prefix. */
 export async function startHarness(name: string, env: Record<string, string> = {}): Promise<Harness> {
   const iso = isolated(name);
-  const config = loadConfig(iso.serviceEnv({ ...FAST_HASH, INSTANCE_ID: `test-${name}`, ...env }));
+  const config = loadConfig(iso.serviceEnv({ ...FAST_ACCOUNTS, INSTANCE_ID: `test-${name}`, ...env }));
   const service = createMembershipService(config, createLogger('membership-test', config.LOG_LEVEL));
   await service.started;
   // One server for the whole file: supertest would otherwise open a listener per request.
@@ -49,7 +49,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
       return res.body as AuthResponse;
     },
     async replica(instanceId) {
-      const replicaConfig = loadConfig(iso.serviceEnv({ ...FAST_HASH, INSTANCE_ID: instanceId, ...env }));
+      const replicaConfig = loadConfig(iso.serviceEnv({ ...FAST_ACCOUNTS, INSTANCE_ID: instanceId, ...env }));
       const replica = createMembershipService(replicaConfig, createLogger('membership-replica', replicaConfig.LOG_LEVEL));
       replicas.push(replica);
       await replica.started;

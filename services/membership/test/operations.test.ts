@@ -5,7 +5,7 @@ import { createLogger } from '@chorus/runtime';
 import { isolated } from '../../../test/support/isolated.js';
 import { loadConfig } from '../src/config.js';
 import { createMembershipService } from '../src/service.js';
-import { FAST_HASH, PASSWORD, startHarness, type Harness } from './harness.js';
+import { FAST_ACCOUNTS, PASSWORD, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -33,7 +33,12 @@ describe('a dependency that is down', () => {
   const iso = isolated('opsdown');
   // Redis and the broker point at closed ports; MongoDB is real.
   const config = loadConfig(
-    iso.serviceEnv({ ...FAST_HASH, REDIS_URL: 'redis://127.0.0.1:1', AMQP_URL: 'amqp://guest:guest@127.0.0.1:1', INSTANCE_ID: 'ops-down' }),
+    iso.serviceEnv({
+      ...FAST_ACCOUNTS,
+      REDIS_URL: 'redis://127.0.0.1:1',
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:1',
+      INSTANCE_ID: 'ops-down',
+    }),
   );
   const service = createMembershipService(config, createLogger('membership-down', 'silent'));
   const api = supertest(service.app);
@@ -55,6 +60,12 @@ describe('a dependency that is down', () => {
     expect(ErrorBody.parse(res.body).error.code).toBe('UNAVAILABLE');
   });
 
+  it('registration answers 503 too: its limit cannot be checked, so it does not let everyone through', async () => {
+    const res = await api.post('/api/auth/register').send({ username: 'someone', password: PASSWORD });
+    expect(res.status).toBe(503);
+    expect(ErrorBody.parse(res.body).error.code).toBe('UNAVAILABLE');
+  });
+
   it('bad input is still a 400, not a 503', async () => {
     const res = await api.post('/api/auth/login').set('content-type', 'application/json').send('{oops');
     expect(res.status).toBe(400);
@@ -63,7 +74,9 @@ describe('a dependency that is down', () => {
 
 describe('MongoDB down', () => {
   const iso = isolated('opsmongodown');
-  const config = loadConfig(iso.serviceEnv({ ...FAST_HASH, MONGODB_URI: 'mongodb://127.0.0.1:1/nothing', INSTANCE_ID: 'ops-mongo-down' }));
+  const config = loadConfig(
+    iso.serviceEnv({ ...FAST_ACCOUNTS, MONGODB_URI: 'mongodb://127.0.0.1:1/nothing', INSTANCE_ID: 'ops-mongo-down' }),
+  );
   const service = createMembershipService(config, createLogger('membership-mongo-down', 'silent'));
   const api = supertest(service.app);
   afterAll(async () => {
@@ -90,6 +103,7 @@ describe('configuration', () => {
     ['PORT', { PORT: 'eighty' }],
     ['MONGODB_URI', { MONGODB_URI: 'http://nope' }],
     ['LOGIN_MAX_FAILURES_PER_USER_IP', { LOGIN_MAX_FAILURES_PER_USER_IP: '0' }],
+    ['REGISTRATIONS_PER_IP', { REGISTRATIONS_PER_IP: 'lots' }],
     ['ARGON2_MEMORY_KIB', { ARGON2_MEMORY_KIB: '12' }],
   ])('a bad %s stops start-up with a message naming it', (name, bad) => {
     expect(() => loadConfig({ ...base(), ...bad })).toThrow(name);
@@ -108,5 +122,7 @@ describe('configuration', () => {
     expect(config.PORT).toBe(3001);
     expect(config.LOGIN_MAX_FAILURES_PER_USER_IP).toBe(5);
     expect(config.LOGIN_MAX_FAILURES_PER_IP).toBe(100);
+    expect(config.REGISTRATIONS_PER_IP).toBe(20);
+    expect(config.REGISTRATION_WINDOW_SECONDS).toBe(3600);
   });
 });

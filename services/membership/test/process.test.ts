@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuthResponse } from '@chorus/contracts';
 import { isolated } from '../../../test/support/isolated.js';
-import { FAST_HASH, PASSWORD } from './harness.js';
+import { FAST_ACCOUNTS, PASSWORD } from './harness.js';
 import { freePort, launchService } from '../../../scripts/local/processes.js';
 
 const iso = isolated('process');
@@ -15,7 +15,7 @@ const start = (env: Record<string, string>) => launchService({ service: 'members
 describe('the membership process', () => {
   it('starts, logs {"msg":"listening","port":N} when ready, serves, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
-    const p = start(iso.serviceEnv({ ...FAST_HASH, PORT: String(port), LOG_LEVEL: 'info' }));
+    const p = start(iso.serviceEnv({ ...FAST_ACCOUNTS, PORT: String(port), LOG_LEVEL: 'info' }));
     try {
       const listening = await p.waitForLog((j) => j.msg === 'listening', 45_000);
       expect(listening.port).toBe(port);

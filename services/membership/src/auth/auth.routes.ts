@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { CredentialsRequest, LoginRequest, LogoutRequest, RefreshRequest, type AuthResponse, type PublicUser } from '@chorus/contracts';
 import { AppError, parseOrThrow } from '@chorus/runtime';
 import type { UserRepository } from '../users/user.repository.js';
@@ -6,6 +6,7 @@ import type { PasswordHasher } from './passwords.js';
 import type { TokenIssuer } from './token-issuer.js';
 import type { RefreshTokenStore } from './refresh-tokens.js';
 import type { LoginLimiter } from './login-limiter.js';
+import type { RegistrationLimiter } from './registration-limiter.js';
 
 export interface AuthRouteDeps {
   users: UserRepository;
@@ -13,6 +14,7 @@ export interface AuthRouteDeps {
   tokens: TokenIssuer;
   refreshTokens: RefreshTokenStore;
   loginLimiter: LoginLimiter;
+  registrationLimiter: RegistrationLimiter;
 }
 
 const WRONG_CREDENTIALS = 'Invalid username or password';
@@ -26,15 +28,18 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     return { user, accessToken, refreshToken: refreshToken ?? (await deps.refreshTokens.start(user.id)), expiresIn };
   };
 
+  const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+
   router.post('/api/auth/register', async (req, res) => {
     const body = parseOrThrow(CredentialsRequest, req.body);
+    await deps.registrationLimiter.attempt(clientIp(req));
     const user = await deps.users.create(body.username, await deps.passwords.hash(body.password));
     res.status(201).json(await session(user));
   });
 
   router.post('/api/auth/login', async (req, res) => {
     const body = parseOrThrow(LoginRequest, req.body);
-    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const ip = clientIp(req);
     await deps.loginLimiter.attempt(body.username, ip);
     const user = await deps.users.findForLogin(body.username);
     const ok = user ? await deps.passwords.verify(user.passwordHash, body.password) : await deps.passwords.burn(body.password);

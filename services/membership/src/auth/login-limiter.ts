@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { AppError } from '@chorus/runtime';
+import { takePoint } from './rate-limit.js';
 
 export interface LoginLimits {
   perUserIp: number;
@@ -37,15 +38,7 @@ export function createLoginLimiter(redis: Redis, prefix: string, limits: LoginLi
   });
   const userKey = (username: string, ip: string) => `${username.toLowerCase()}|${ip}`;
 
-  const consume = async (limiter: RateLimiterRedis, key: string): Promise<number | undefined> => {
-    try {
-      await limiter.consume(key);
-      return undefined;
-    } catch (res) {
-      if (res instanceof RateLimiterRes) return res.msBeforeNext;
-      throw new AppError('UNAVAILABLE', 'Login is temporarily unavailable, try again');
-    }
-  };
+  const consume = (limiter: RateLimiterRedis, key: string) => takePoint(limiter, key, 'Login is temporarily unavailable, try again');
 
   return {
     async attempt(username, ip) {
