@@ -5,7 +5,8 @@ import type { MembershipConfig } from './config.js';
 import { connectMongo, type Mongo } from './db/connection.js';
 import { createModels, ensureIndexes, type Models } from './db/models.js';
 import { createEventOutbox, type EventOutbox } from './events/outbox.js';
-import { createMembershipEvents, type MembershipEvents } from './events/membership-events.js';
+import { createChangeVerifier } from './events/change-verifier.js';
+import type { MembershipEvents } from './events/membership-events.js';
 import { createChannelCache, type ChannelCache } from './authz/channel-cache.js';
 import { createCategoryRepository } from './categories/category.repository.js';
 
@@ -38,8 +39,9 @@ export function connectInfrastructure(config: MembershipConfig, logger: Logger):
   redis.on('ready', () => logger.info({ redis: 'up' }, 'redis ready'));
   const broker = connectBroker(config.AMQP_URL, logger, `membership:${config.INSTANCE_ID}`);
   const publisher = createEventPublisher({ connection: broker, names, logger, setup: (ch) => declareExchanges(ch, names) });
-  const outbox = createEventOutbox({ models, publisher, logger, retryMs: config.OUTBOX_RETRY_MS });
   const channelCache = createChannelCache(models, { ttlMs: config.CHANNEL_CACHE_TTL_MS, maxEntries: config.CHANNEL_CACHE_MAX_ENTRIES });
+  const verify = createChangeVerifier({ models, channelCache, logger });
+  const outbox = createEventOutbox({ models, publisher, verify, logger, retryMs: config.OUTBOX_RETRY_MS });
 
   let mongoPrepared = false;
   const mongoReady = mongo.ready.then(async () => {
@@ -65,7 +67,7 @@ export function connectInfrastructure(config: MembershipConfig, logger: Logger):
     broker,
     publisher,
     outbox,
-    events: createMembershipEvents(outbox),
+    events: outbox,
     channelCache,
     readiness: () => ({ mongodb: mongoPrepared && mongo.isUp(), redis: redis.status === 'ready', broker: broker.isConnected() }),
     ready: Promise.all([mongoReady, redisReady, brokerReady]).then(() => undefined),

@@ -9,6 +9,8 @@ import {
   type AuthResponse,
 } from '@chorus/contracts';
 import { connectBroker, createEventPublisher, createLogger } from '@chorus/runtime';
+import { createChangeVerifier } from '../src/events/change-verifier.js';
+import { membershipEvent } from '../src/events/membership-events.js';
 import { createEventOutbox } from '../src/events/outbox.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { bearer, startHarness, tapEvents, type EventTap, type Harness } from './harness.js';
@@ -73,10 +75,12 @@ describe('outbox', () => {
     // A publisher whose broker is unreachable: every publish fails with UNAVAILABLE.
     const deadBroker = connectBroker('amqp://guest:guest@127.0.0.1:1', logger, 'dead');
     const deadPublisher = createEventPublisher({ connection: deadBroker, names: topologyNames(h.iso.amqpPrefix), logger });
-    const failing = createEventOutbox({ models: h.service.infra.models, publisher: deadPublisher, logger, retryMs: 60_000 });
+    const { models, channelCache } = h.service.infra;
+    const verify = createChangeVerifier({ models, channelCache, logger });
+    const failing = createEventOutbox({ models, publisher: deadPublisher, verify, logger, retryMs: 60_000 });
     const serverId = 'a'.repeat(24);
     const envelope = createEnvelope('member.left', 1, { serverId, userId: member.user.id }, 'membership');
-    await failing.emit(envelope); // does not throw
+    await failing.record(envelope, async () => undefined); // does not throw
     expect(await h.service.infra.models.Outbox.countDocuments({ eventType: 'member.left.v1' })).toBe(1);
     await deadBroker.close();
 
@@ -85,5 +89,68 @@ describe('outbox', () => {
     const published = await tap.next('member.left', (p) => p.serverId === serverId);
     expect(published.id).toBe(envelope.id);
     await waitFor(async () => (await h.service.infra.models.Outbox.countDocuments()) === 0, 'outbox to drain');
+  });
+
+  // A crash is simulated by a change that throws a plain error where the process would have died:
+  // the record is left to the service's own relay (every OUTBOX_RETRY_MS), as after a restart.
+  const crash = () => new Error('process died here');
+  const newServer = async (name: string) => {
+    const s = ServerDetail.parse((await h.api.post('/api/servers').set('authorization', bearer(owner)).send({ name })).body);
+    await h.api.put(`/api/servers/${s.id}/members/@me`).set('authorization', bearer(member)).expect(201);
+    return s;
+  };
+  const drained = () => waitFor(async () => (await h.service.infra.models.Outbox.countDocuments()) === 0, 'outbox to drain');
+
+  it('a change that took effect before the crash is announced by the relay', async () => {
+    const s = await newServer('Crash after write');
+    const { models, outbox } = h.service.infra;
+    const event = membershipEvent.memberLeft(s.id, member.user.id);
+    await expect(
+      outbox.record(event, async () => {
+        await models.Member.deleteOne({ serverId: s.id, userId: member.user.id });
+        throw crash();
+      }),
+    ).rejects.toThrow('process died here');
+    const published = await tap.next('member.left', (p) => p.serverId === s.id);
+    expect(published.id).toBe(event.id);
+    await drained();
+  });
+
+  it('a change that never took effect is never announced', async () => {
+    const s = await newServer('Crash before write');
+    const event = membershipEvent.memberLeft(s.id, member.user.id);
+    await expect(
+      h.service.infra.outbox.record(event, async () => {
+        throw crash();
+      }),
+    ).rejects.toThrow('process died here');
+    await drained(); // the relay looked at it and dropped it: the member is still a member
+    expect(tap.envelopes.some((e) => e.id === event.id)).toBe(false);
+    const isMember = await h.api.get(`/api/servers/${s.id}/members/@me`).set('authorization', bearer(member));
+    expect(isMember.body).toEqual({ isMember: true });
+  });
+
+  it('a server deletion that stopped half way is finished, then announced', async () => {
+    const s = await newServer('Crash mid delete');
+    const { models, outbox } = h.service.infra;
+    const event = membershipEvent.serverDeleted(s.id, [s.channels[0]!.id], [owner.user.id, member.user.id]);
+    await expect(
+      outbox.record(event, async () => {
+        await models.Server.deleteOne({ _id: s.id });
+        throw crash(); // channels and memberships are still there
+      }),
+    ).rejects.toThrow('process died here');
+    const published = await tap.next('server.deleted', (p) => p.serverId === s.id);
+    expect(published.id).toBe(event.id);
+    expect(await models.Channel.countDocuments({ serverId: s.id })).toBe(0);
+    expect(await models.Member.countDocuments({ serverId: s.id })).toBe(0);
+  });
+
+  it('a refusal leaves no record behind (nothing changed, nothing to announce)', async () => {
+    const s = ServerDetail.parse((await h.api.post('/api/servers').set('authorization', bearer(owner)).send({ name: 'Refusals' })).body);
+    await drained();
+    await h.api.delete(`/api/servers/${s.id}/members/@me`).set('authorization', bearer(member)).expect(404);
+    await h.api.put(`/api/servers/${s.id}/members/@me`).set('authorization', bearer(owner)).expect(409);
+    expect(await h.service.infra.models.Outbox.countDocuments()).toBe(0);
   });
 });

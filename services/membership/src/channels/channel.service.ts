@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import type { AuthenticatedUser, Channel, CreateChannelRequest, UpdateChannelRequest } from '@chorus/contracts';
 import { AppError } from '@chorus/runtime';
 import type { Models } from '../db/models.js';
-import type { MembershipEvents } from '../events/membership-events.js';
+import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import type { ChannelCache } from '../authz/channel-cache.js';
 import { loadOwnedServer } from '../servers/server.access.js';
 import { CHANNEL_PROJECTION, toChannel } from '../servers/server.dto.js';
@@ -45,10 +45,11 @@ export function createChannelService(deps: { models: Models; events: MembershipE
 
     async remove(serverId, channelId, user, correlationId) {
       await loadOwnedServer(models, serverId, user.id);
-      const gone = await models.Channel.deleteOne({ _id: new Types.ObjectId(channelId), serverId: new Types.ObjectId(serverId) });
-      if (gone.deletedCount !== 1) throw channelNotFound();
-      channelCache.forgetChannel(channelId);
-      await events.channelDeleted(serverId, channelId, correlationId);
+      await events.record(membershipEvent.channelDeleted(serverId, channelId, correlationId), async () => {
+        const gone = await models.Channel.deleteOne({ _id: new Types.ObjectId(channelId), serverId: new Types.ObjectId(serverId) });
+        if (gone.deletedCount !== 1) throw channelNotFound();
+        channelCache.forgetChannel(channelId);
+      });
     },
   };
 }

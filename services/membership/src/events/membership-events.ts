@@ -1,23 +1,17 @@
 import { createEnvelope } from '@chorus/contracts';
 import type { EventOutbox } from './outbox.js';
 
-/** The membership changes this service announces (contracts: broker/events.ts), all v1. */
-export interface MembershipEvents {
-  memberJoined(serverId: string, userId: string, correlationId?: string): Promise<void>;
-  memberLeft(serverId: string, userId: string, correlationId?: string): Promise<void>;
-  serverDeleted(serverId: string, channelIds: string[], memberIds: string[], correlationId?: string): Promise<void>;
-  channelDeleted(serverId: string, channelId: string, correlationId?: string): Promise<void>;
-}
+/** What the domain services need from the outbox: make a change and announce it (EventOutbox.record). */
+export type MembershipEvents = Pick<EventOutbox, 'record'>;
 
-export function createMembershipEvents(outbox: EventOutbox): MembershipEvents {
-  return {
-    memberJoined: (serverId, userId, correlationId) =>
-      outbox.emit(createEnvelope('member.joined', 1, { serverId, userId }, 'membership', correlationId)),
-    memberLeft: (serverId, userId, correlationId) =>
-      outbox.emit(createEnvelope('member.left', 1, { serverId, userId }, 'membership', correlationId)),
-    serverDeleted: (serverId, channelIds, memberIds, correlationId) =>
-      outbox.emit(createEnvelope('server.deleted', 1, { serverId, channelIds, memberIds }, 'membership', correlationId)),
-    channelDeleted: (serverId, channelId, correlationId) =>
-      outbox.emit(createEnvelope('channel.deleted', 1, { serverId, channelId }, 'membership', correlationId)),
-  };
-}
+/** The membership changes this service announces (contracts: broker/events.ts), all v1. */
+export const membershipEvent = {
+  memberJoined: (serverId: string, userId: string, correlationId?: string) =>
+    createEnvelope('member.joined', 1, { serverId, userId }, 'membership', correlationId),
+  memberLeft: (serverId: string, userId: string, correlationId?: string) =>
+    createEnvelope('member.left', 1, { serverId, userId }, 'membership', correlationId),
+  serverDeleted: (serverId: string, channelIds: string[], memberIds: string[], correlationId?: string) =>
+    createEnvelope('server.deleted', 1, { serverId, channelIds, memberIds }, 'membership', correlationId),
+  channelDeleted: (serverId: string, channelId: string, correlationId?: string) =>
+    createEnvelope('channel.deleted', 1, { serverId, channelId }, 'membership', correlationId),
+};

@@ -1,13 +1,16 @@
 import { parseEnvelope, type AnyEnvelope } from '@chorus/contracts';
-import type { EventPublisher, Logger } from '@chorus/runtime';
+import { AppError, type EventPublisher, type Logger } from '@chorus/runtime';
 import type { Models } from '../db/models.js';
 
 export interface EventOutbox {
   /**
-   * Records the event, publishes it and waits for the broker's confirm. When the broker refuses, the
-   * event stays in the outbox and the relay retries it: callers never fail because of the broker.
+   * Makes `change` and announces it with `envelope`: the event is recorded first, then the change is
+   * made, then the event is published (waiting for the broker's confirm) and the record deleted.
+   * A refusal (AppError) means nothing changed: the record is deleted and the refusal rethrown. Any
+   * other failure, or a crash, leaves the record to the relay, which publishes it only if it finds
+   * that the change took effect. Callers never fail because of the broker.
    */
-  emit(envelope: AnyEnvelope): Promise<void>;
+  record<T>(envelope: AnyEnvelope, change: () => Promise<T>): Promise<T>;
   /** Starts retrying what is pending (call once the service is ready). */
   startRelay(): void;
   /** Publishes whatever is due right now (the relay's tick; exposed for tests). */
@@ -15,18 +18,31 @@ export interface EventOutbox {
   stop(): Promise<void>;
 }
 
-/** How long the immediate publish owns an entry before the relay may take it. */
+/**
+ * Whether the change an event announces took effect, judged from the domain state (finishing it when
+ * a crash left it half done). The relay asks before publishing a record nobody confirmed.
+ */
+export type ChangeVerifier = (envelope: AnyEnvelope) => Promise<boolean>;
+
+/** How long the request that wrote a record owns it before the relay may take it. */
 const CLAIM_MS = 10_000;
 const BATCH = 100;
 
 /**
- * Transactional-outbox-lite: without MongoDB transactions the domain write and the outbox write are not
- * atomic, so the outbox entry is written right after the domain write and deleted once published. A
- * crash between the two loses that one event; gateways then converge through their authz cache TTL.
- * Delivery is at least once (consumers only drop caches and rooms, which is idempotent).
+ * An outbox without transactions. MongoDB could make the domain write and the record one atomic
+ * write; mongo-java-server cannot, so the record comes first and the relay checks the domain before
+ * publishing what a crashed request left behind. A crash anywhere therefore neither loses an event
+ * nor announces a change that never happened. Delivery is at least once (consumers only drop caches,
+ * rooms and messages, which is idempotent).
  */
-export function createEventOutbox(deps: { models: Models; publisher: EventPublisher; logger: Logger; retryMs: number }): EventOutbox {
-  const { models, publisher, logger, retryMs } = deps;
+export function createEventOutbox(deps: {
+  models: Models;
+  publisher: EventPublisher;
+  verify: ChangeVerifier;
+  logger: Logger;
+  retryMs: number;
+}): EventOutbox {
+  const { models, publisher, verify, logger, retryMs } = deps;
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<number> | undefined;
   let stopped = false;
@@ -69,6 +85,11 @@ export function createEventOutbox(deps: { models: Models; publisher: EventPublis
         await models.Outbox.deleteOne({ _id: entry._id });
         continue;
       }
+      if (!(await verify(parsed.envelope))) {
+        logger.info({ outboxId: String(entry._id), type: parsed.envelope.type }, 'dropping an event whose change never took effect');
+        await models.Outbox.deleteOne({ _id: entry._id });
+        continue;
+      }
       if (!(await publishAndForget(entry._id, parsed.envelope))) break;
       published++;
     }
@@ -88,7 +109,7 @@ export function createEventOutbox(deps: { models: Models; publisher: EventPublis
   };
 
   return {
-    async emit(envelope) {
+    async record<T>(envelope: AnyEnvelope, change: () => Promise<T>): Promise<T> {
       let id: unknown;
       try {
         const [doc] = await models.Outbox.create([
@@ -101,9 +122,24 @@ export function createEventOutbox(deps: { models: Models; publisher: EventPublis
         ]);
         id = doc?._id;
       } catch (err) {
-        logger.warn({ err: (err as Error).message, eventId: envelope.id }, 'outbox write failed; publishing directly');
+        // The change will most likely fail the same way; if it does not, the event is still published below.
+        logger.warn({ err: (err as Error).message, eventId: envelope.id }, 'outbox write failed; publishing directly after the change');
+      }
+      let result: T;
+      try {
+        result = await change();
+      } catch (err) {
+        if (id !== undefined) {
+          const settle =
+            err instanceof AppError
+              ? models.Outbox.deleteOne({ _id: id })
+              : models.Outbox.updateOne({ _id: id }, { $set: { nextAttemptAt: new Date() } });
+          await settle.catch(() => undefined);
+        }
+        throw err;
       }
       await publishAndForget(id, envelope);
+      return result;
     },
     startRelay() {
       if (timer || stopped) return;

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import type { AuthenticatedUser, IsMemberResponse, JoinResponse, ListMembersQuery, Member } from '@chorus/contracts';
 import { AppError } from '@chorus/runtime';
 import { isDuplicateKey, type Models } from '../db/models.js';
-import type { MembershipEvents } from '../events/membership-events.js';
+import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import { loadServer, serverNotFound } from '../servers/server.access.js';
 
 export interface MemberService {
@@ -25,19 +25,20 @@ export function createMemberService(deps: { models: Models; events: MembershipEv
     async join(serverId, user, correlationId) {
       await loadServer(models, serverId);
       const joinedAt = new Date();
-      try {
-        await models.Member.create([{ ...key(serverId, user.id), username: user.username, joinedAt }]);
-      } catch (err) {
-        if (isDuplicateKey(err)) throw new AppError('ALREADY_MEMBER', 'You are already a member of this server');
-        throw err;
-      }
-      const bumped = await models.Server.updateOne({ _id: new Types.ObjectId(serverId) }, { $inc: { memberCount: 1 } });
-      if (bumped.matchedCount !== 1) {
-        // The server was deleted while we joined: back out.
-        await models.Member.deleteOne(key(serverId, user.id));
-        throw serverNotFound();
-      }
-      await events.memberJoined(serverId, user.id, correlationId);
+      await events.record(membershipEvent.memberJoined(serverId, user.id, correlationId), async () => {
+        try {
+          await models.Member.create([{ ...key(serverId, user.id), username: user.username, joinedAt }]);
+        } catch (err) {
+          if (isDuplicateKey(err)) throw new AppError('ALREADY_MEMBER', 'You are already a member of this server');
+          throw err;
+        }
+        const bumped = await models.Server.updateOne({ _id: new Types.ObjectId(serverId) }, { $inc: { memberCount: 1 } });
+        if (bumped.matchedCount !== 1) {
+          // The server was deleted while we joined: back out.
+          await models.Member.deleteOne(key(serverId, user.id));
+          throw serverNotFound();
+        }
+      });
       return { serverId, userId: user.id, joinedAt: joinedAt.toISOString() };
     },
 
@@ -46,10 +47,11 @@ export function createMemberService(deps: { models: Models; events: MembershipEv
       if (server.ownerId.equals(user.id)) {
         throw new AppError('OWNER_CANNOT_LEAVE', 'The owner cannot leave the server; delete it instead');
       }
-      const gone = await models.Member.deleteOne(key(serverId, user.id));
-      if (gone.deletedCount !== 1) throw new AppError('NOT_FOUND', 'You are not a member of this server');
-      await models.Server.updateOne({ _id: server._id }, { $inc: { memberCount: -1 } });
-      await events.memberLeft(serverId, user.id, correlationId);
+      await events.record(membershipEvent.memberLeft(serverId, user.id, correlationId), async () => {
+        const gone = await models.Member.deleteOne(key(serverId, user.id));
+        if (gone.deletedCount !== 1) throw new AppError('NOT_FOUND', 'You are not a member of this server');
+        await models.Server.updateOne({ _id: server._id }, { $inc: { memberCount: -1 } });
+      });
     },
 
     async isMember(serverId, user) {

@@ -10,7 +10,7 @@ import type {
 import { AppError, type Logger } from '@chorus/runtime';
 import type { Models } from '../db/models.js';
 import type { CategoryRepository } from '../categories/category.repository.js';
-import type { MembershipEvents } from '../events/membership-events.js';
+import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import type { ChannelCache } from '../authz/channel-cache.js';
 import { CHANNEL_PROJECTION, SERVER_PROJECTION, escapeRegex, toServerDetail, toServerSummary } from './server.dto.js';
 import { loadOwnedServer, loadServer, serverNotFound } from './server.access.js';
@@ -40,29 +40,33 @@ export function createServerService(deps: {
   return {
     /**
      * No transactions: server, `general` channel and owner membership are three inserts. If a later one
-     * fails, the earlier ones are removed again (best effort) and the request fails.
+     * fails, the earlier ones are removed again (best effort) and the request fails. The id is chosen
+     * up front so the owner's member.joined can be recorded before anything is written.
      */
     async create(owner, input, correlationId) {
       const category = input.category ? await categories.resolve(input.category) : null;
       const ownerId = new Types.ObjectId(owner.id);
+      const serverId = new Types.ObjectId();
       const now = new Date();
-      const [server] = await models.Server.create([
-        { name: input.name, description: input.description ?? '', category, ownerId, memberCount: 1, createdAt: now },
-      ]);
-      if (!server) throw new Error('server not created');
-      try {
-        await models.Channel.create([{ serverId: server._id, name: 'general', topic: '', createdAt: now }]);
-        await models.Member.create([{ serverId: server._id, userId: ownerId, username: owner.username, joinedAt: now }]);
-      } catch (err) {
-        await Promise.allSettled([
-          models.Server.deleteOne({ _id: server._id }),
-          models.Channel.deleteMany({ serverId: server._id }),
-          models.Member.deleteMany({ serverId: server._id }),
+      const server = await events.record(membershipEvent.memberJoined(serverId.toHexString(), owner.id, correlationId), async () => {
+        const [created] = await models.Server.create([
+          { _id: serverId, name: input.name, description: input.description ?? '', category, ownerId, memberCount: 1, createdAt: now },
         ]);
-        throw err;
-      }
-      await events.memberJoined(server._id.toHexString(), owner.id, correlationId);
-      return toServerDetail(server, await channelsOf(server._id));
+        if (!created) throw new Error('server not created');
+        try {
+          await models.Channel.create([{ serverId, name: 'general', topic: '', createdAt: now }]);
+          await models.Member.create([{ serverId, userId: ownerId, username: owner.username, joinedAt: now }]);
+        } catch (err) {
+          await Promise.allSettled([
+            models.Server.deleteOne({ _id: serverId }),
+            models.Channel.deleteMany({ serverId }),
+            models.Member.deleteMany({ serverId }),
+          ]);
+          throw err;
+        }
+        return created;
+      });
+      return toServerDetail(server, await channelsOf(serverId));
     },
 
     async explore(query, viewer) {
@@ -109,28 +113,33 @@ export function createServerService(deps: {
     },
 
     /**
-     * The server document goes first (joins re-check it and back out), then its channels and
-     * memberships; server.deleted names every channel and member so gateways can clean up.
+     * server.deleted names every channel and member so gateways can clean up, so they are read first
+     * and the event recorded; then the server document goes (joins re-check it and back out), then its
+     * channels and memberships. A crash half way is finished by the outbox relay (change-verifier.ts).
+     * Someone joining between the read and the delete is not named, but their sockets are found
+     * through the channels, and their membership is deleted with the rest.
      */
     async remove(serverId, user, correlationId) {
       await loadOwnedServer(models, serverId, user.id);
       const id = new Types.ObjectId(serverId);
-      const gone = await models.Server.deleteOne({ _id: id, ownerId: new Types.ObjectId(user.id) });
-      if (gone.deletedCount !== 1) throw serverNotFound();
-      channelCache.forgetServer(serverId);
       const [channels, members] = await Promise.all([
         models.Channel.find({ serverId: id }, { _id: 1 }).lean(),
         models.Member.find({ serverId: id }, { userId: 1 }).lean(),
       ]);
-      await Promise.all([models.Channel.deleteMany({ serverId: id }), models.Member.deleteMany({ serverId: id })]);
-      channelCache.forgetServer(serverId);
-      logger.info({ serverId, channels: channels.length, members: members.length }, 'server deleted');
-      await events.serverDeleted(
+      const event = membershipEvent.serverDeleted(
         serverId,
         channels.map((c) => c._id.toHexString()),
         members.map((m) => m.userId.toHexString()),
         correlationId,
       );
+      await events.record(event, async () => {
+        const gone = await models.Server.deleteOne({ _id: id, ownerId: new Types.ObjectId(user.id) });
+        if (gone.deletedCount !== 1) throw serverNotFound();
+        channelCache.forgetServer(serverId);
+        await Promise.all([models.Channel.deleteMany({ serverId: id }), models.Member.deleteMany({ serverId: id })]);
+        channelCache.forgetServer(serverId);
+      });
+      logger.info({ serverId, channels: channels.length, members: members.length }, 'server deleted');
     },
   };
 }

@@ -1,0 +1,49 @@
+import { Types } from 'mongoose';
+import type { AnyEnvelope } from '@chorus/contracts';
+import type { Logger } from '@chorus/runtime';
+import type { ChannelCache } from '../authz/channel-cache.js';
+import type { Models } from '../db/models.js';
+import type { ChangeVerifier } from './outbox.js';
+
+/**
+ * Judges, from the domain state, whether the change behind an unconfirmed outbox record took effect
+ * (the relay publishes it) or never happened (the relay drops it). A server whose deletion stopped
+ * half way (its document gone, channels or memberships left) is finished here first.
+ *
+ * A later change can mask an earlier one: a member who left and re-joined before the relay looked
+ * makes the member.left look like it never happened. Dropping it is then right for every consumer,
+ * since the user is a member again.
+ */
+export function createChangeVerifier(deps: { models: Models; channelCache: ChannelCache; logger: Logger }): ChangeVerifier {
+  const { models, channelCache, logger } = deps;
+  const oid = (id: string) => new Types.ObjectId(id);
+  const isMember = async (serverId: string, userId: string) =>
+    (await models.Member.exists({ serverId: oid(serverId), userId: oid(userId) })) !== null;
+
+  return async (envelope: AnyEnvelope): Promise<boolean> => {
+    switch (envelope.type) {
+      case 'member.joined':
+        return isMember(envelope.payload.serverId, envelope.payload.userId);
+      case 'member.left':
+        return !(await isMember(envelope.payload.serverId, envelope.payload.userId));
+      case 'channel.deleted':
+        return (await models.Channel.exists({ _id: oid(envelope.payload.channelId) })) === null;
+      case 'server.deleted': {
+        const serverId = oid(envelope.payload.serverId);
+        if ((await models.Server.exists({ _id: serverId })) !== null) return false;
+        const [channels, members] = await Promise.all([models.Channel.deleteMany({ serverId }), models.Member.deleteMany({ serverId })]);
+        channelCache.forgetServer(envelope.payload.serverId);
+        if (channels.deletedCount > 0 || members.deletedCount > 0) {
+          logger.warn(
+            { serverId: envelope.payload.serverId, channels: channels.deletedCount, members: members.deletedCount },
+            'finished a server deletion that stopped half way',
+          );
+        }
+        return true;
+      }
+      default:
+        // Not a membership change: nothing to judge it by, so it is published as recorded.
+        return true;
+    }
+  };
+}
