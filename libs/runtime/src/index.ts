@@ -5,6 +5,7 @@ export * from './tokens.js';
 export * from './broker.js';
 export * from './authz-client.js';
 export * from './shutdown.js';
+export * from './metrics.js';
 export * from './http/app-error.js';
 export * from './http/errors.js';
 export * from './http/base.js';

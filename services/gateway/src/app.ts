@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { GATEWAY_BROADCAST_BINDINGS, LIMITS, declareGatewayMembershipQueue, declareWorkQueue, topologyNames } from '@chorus/contracts';
-import type { AmqpConnectionManager, AuthzClient, EventPublisher, Logger, TokenVerifier } from '@chorus/runtime';
+import type { AmqpConnectionManager, AuthzClient, EventPublisher, Logger, Metrics, TokenVerifier } from '@chorus/runtime';
 import { authenticate } from './auth/handshake.js';
 import { createEnvelopeConsumer, type EnvelopeConsumer } from './broker/consumer.js';
 import { broadcastHistoryEvent } from './broadcast/broadcast.js';
@@ -34,6 +34,8 @@ export interface GatewayDeps {
   publisher: EventPublisher;
   authz: AuthzClient;
   verifyToken: TokenVerifier;
+  /** Served at GET /metrics, with the gateway's own series added (main.ts passes one; tests may not). */
+  metrics?: Metrics;
 }
 
 export type GatewaySettings = Pick<
@@ -67,7 +69,7 @@ export interface Gateway {
 
 /** Builds the gateway: HTTP server + Socket.IO over the Redis adapter + handlers. No I/O until `start`. */
 export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gateway {
-  const { logger, redis, redisSub, broker, publisher, authz } = deps;
+  const { logger, redis, redisSub, broker, publisher, authz, metrics } = deps;
   const names = topologyNames(config.AMQP_PREFIX);
   let accepting = true;
   let consumers: EnvelopeConsumer[] = [];
@@ -79,7 +81,7 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
     broker: broker.isConnected(),
     consumers: consumers.length > 0 && consumers.every((c) => c.isUp()),
   });
-  const httpServer = createServer(createHealthApp(logger, readiness, () => !accepting));
+  const httpServer = createServer(createHealthApp(logger, readiness, () => !accepting, metrics));
 
   const io: GatewayServer = new Server(httpServer, {
     adapter: createRoomsAdapter({ redis, sub: redisSub }, config.REDIS_PREFIX),
@@ -112,6 +114,11 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
     logger,
   });
 
+  const sendSeconds = metrics?.histogram('chorus_gateway_send_seconds', 'message:send from receipt to ack, by result', ['result']);
+  metrics?.gauge('chorus_gateway_sockets', 'Sockets connected to this gateway', () => io.engine.clientsCount);
+  metrics?.gauge('chorus_gateway_sends_in_flight', 'Sends between receipt and ack', () => inFlight.size);
+  metrics?.gauge('chorus_gateway_publish_in_flight', 'Published messages waiting for the broker confirm', () => publisher.inFlight);
+
   io.use(authenticate(deps.verifyToken, logger));
   io.on('connection', (socket) => {
     sockets.add(socket);
@@ -123,7 +130,10 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
       const { payload, ack } = splitArgs(args);
       // A send reports its outcome (and its message id) only through its ack: without one it is refused.
       if (!ack) return;
-      ack(await sendMessage(socket.data.user, payload));
+      const end = sendSeconds?.startTimer();
+      const result = await sendMessage(socket.data.user, payload);
+      end?.({ result: result.ok ? (result.duplicate ? 'duplicate' : 'ok') : result.error.code });
+      ack(result);
     });
   });
 

@@ -4,6 +4,7 @@ import {
   createAuthzClient,
   createEventPublisher,
   createLogger,
+  createMetrics,
   createTokenVerifier,
   exitOnFatal,
   installShutdown,
@@ -35,7 +36,8 @@ const publisher = withBackPressure(
 const authz = createAuthzClient({ connection: broker, names, logger, cacheTtlMs: config.AUTHZ_CACHE_TTL_MS });
 const verifyToken = createTokenVerifier({ publicKey: config.JWT_PUBLIC_KEY, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
 
-const gateway = createGateway({ logger, redis, redisSub: sub, broker, publisher, authz, verifyToken }, config);
+const metrics = createMetrics('gateway');
+const gateway = createGateway({ logger, redis, redisSub: sub, broker, publisher, authz, verifyToken, metrics }, config);
 
 installShutdown(
   logger,

@@ -10,6 +10,7 @@ import {
   type MessageSendAck,
 } from '@chorus/contracts';
 import { isolated } from '../../../test/support/isolated.js';
+import { sampleSum } from '../../../test/support/metrics.js';
 import { FAST_ACCOUNTS } from '../../../test/support/tuning.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { closeClients, connectClient, record, request, type Client } from './support/gateway-harness.js';
@@ -264,5 +265,22 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
     await waitFor(() => bobTyping.length === 1, 'typing on gateway 2');
     expect(bobTyping).toEqual([{ channelId, user: { id: ada.id, username: ada.username } }]);
     expect(adaTyping).toEqual([]);
+  });
+
+  it('each process serves GET /metrics: sends by result and connected sockets on the gateways', async () => {
+    const scrape = async (p: ServiceProcess) => {
+      const res = await fetch(`${p.url}/metrics`);
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const [one, two] = await Promise.all([scrape(gw1), scrape(gw2)]);
+    const sends = (text: string, result: string) => sampleSum(text, 'chorus_gateway_send_seconds_count', { result, service: 'gateway' });
+    // Earlier tests sent through both gateways, had a duplicate replayed and an 11th send refused.
+    expect(sends(one, 'ok') + sends(two, 'ok')).toBeGreaterThan(0);
+    expect(sends(one, 'duplicate') + sends(two, 'duplicate')).toBeGreaterThan(0);
+    expect(sends(one, 'RATE_LIMITED') + sends(two, 'RATE_LIMITED')).toBeGreaterThan(0);
+    expect(sampleSum(one, 'chorus_gateway_sockets') + sampleSum(two, 'chorus_gateway_sockets')).toBeGreaterThan(0);
+    expect(sampleSum(await scrape(history), 'chorus_history_envelopes_total', { outcome: 'inserted' })).toBeGreaterThan(0);
+    expect(sampleSum(await scrape(membership), 'chorus_authz_answer_seconds_count', { status: 'allowed' })).toBeGreaterThan(0);
   });
 });

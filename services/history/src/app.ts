@@ -5,6 +5,7 @@ import {
   healthRoutes,
   type AuthzClient,
   type Logger,
+  type Metrics,
   type ReadinessProbe,
   type TokenVerifier,
 } from '@chorus/runtime';
@@ -18,6 +19,7 @@ export interface HistoryDeps {
   authz: AuthzClient;
   events: MessageEvents;
   verifyToken: TokenVerifier;
+  metrics?: Metrics;
   /** MongoDB, broker, consumer attached. */
   readiness: ReadinessProbe;
   isShuttingDown?: () => boolean;
@@ -25,7 +27,7 @@ export interface HistoryDeps {
 
 /** The HTTP side of history; no I/O here, so tests build it and listen on port 0. */
 export function createApp(deps: HistoryDeps): Express {
-  const app = createHttpApp(deps.logger);
+  const app = createHttpApp(deps.logger, deps.metrics);
   app.use(healthRoutes(deps.readiness, deps.isShuttingDown));
   app.use(messageRoutes(deps));
   return finishApp(app, deps.logger);

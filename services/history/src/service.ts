@@ -5,11 +5,13 @@ import {
   connectBroker,
   createAuthzClient,
   createEventPublisher,
+  createMetrics,
   createTokenVerifier,
   type AmqpConnectionManager,
   type AuthzClient,
   type EventPublisher,
   type Logger,
+  type Metrics,
 } from '@chorus/runtime';
 import { createApp } from './app.js';
 import type { HistoryConfig } from './config.js';
@@ -27,6 +29,8 @@ export interface HistoryService {
   publisher: EventPublisher;
   authz: AuthzClient;
   events: MessageEvents;
+  /** This instance's Prometheus registry, served at GET /metrics. */
+  metrics: Metrics;
   /** Marks the service not ready (first step of shutdown). */
   beginShutdown(): void;
   /** Stops consuming (flushing and acking the current batch), then closes broker and database. */
@@ -40,6 +44,7 @@ export interface HistoryService {
 export async function startHistory(config: HistoryConfig, logger: Logger): Promise<HistoryService> {
   let shuttingDown = false;
   const names = topologyNames(config.AMQP_PREFIX);
+  const metrics = createMetrics('history');
   const mongo = await connectMongo(config.MONGODB_URI, logger, { giveUp: () => shuttingDown });
   const models = messageModels(mongo);
   await ensureMessageIndexes(models);
@@ -57,6 +62,7 @@ export async function startHistory(config: HistoryConfig, logger: Logger): Promi
     prefetch: config.HISTORY_PREFETCH,
     batchSize: config.HISTORY_BATCH_SIZE,
     batchWaitMs: config.HISTORY_BATCH_WAIT_MS,
+    metrics,
     onScopesDeleted: ({ channelIds, serverIds }) => {
       for (const id of channelIds) authz.forgetChannel(id);
       for (const id of serverIds) authz.forgetServer(id);
@@ -69,6 +75,7 @@ export async function startHistory(config: HistoryConfig, logger: Logger): Promi
     repository,
     authz,
     events,
+    metrics,
     verifyToken: createTokenVerifier({ publicKey: config.jwtPublicKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     readiness: () => ({ mongodb: mongoIsUp(mongo), broker: broker.isConnected(), consumer: consumer.isAttached() }),
     isShuttingDown: () => shuttingDown,
@@ -87,6 +94,7 @@ export async function startHistory(config: HistoryConfig, logger: Logger): Promi
     publisher,
     authz,
     events,
+    metrics,
     beginShutdown: () => {
       shuttingDown = true;
     },

@@ -1,10 +1,12 @@
 // The history consumer against real RabbitMQ and MongoDB (the mongo-java-server wire server in tests).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import amqplib from 'amqplib';
+import request from 'supertest';
 import { Types } from 'mongoose';
 import { createEnvelope, parseEnvelope, topologyNames, type AnyEnvelope } from '@chorus/contracts';
 import { createLogger } from '@chorus/runtime';
 import { isolated } from '../../../test/support/isolated.js';
+import { sampleSum } from '../../../test/support/metrics.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../src/config.js';
 import { startHistory, type HistoryService } from '../src/service.js';
@@ -186,4 +188,13 @@ describe('history consumer', () => {
     await pub.publishAll([createdEnvelope(m)]);
     await waitFor(async () => (await storedIds(channelId)).length === 1, 'a message after re-attaching', 20_000);
   }, 60_000);
+
+  it('GET /metrics counts what it consumed, by outcome, and times the batch writes', async () => {
+    const text = (await request(svc.app).get('/metrics').expect(200)).text;
+    // Everything earlier in this file: the 5,000-message burst (each twice), the four invalid envelopes...
+    expect(sampleSum(text, 'chorus_history_envelopes_total', { outcome: 'inserted', service: 'history' })).toBeGreaterThanOrEqual(5_000);
+    expect(sampleSum(text, 'chorus_history_envelopes_total', { outcome: 'duplicate' })).toBeGreaterThan(0);
+    expect(sampleSum(text, 'chorus_history_envelopes_total', { outcome: 'invalid' })).toBeGreaterThanOrEqual(4);
+    expect(sampleSum(text, 'chorus_history_batch_write_seconds_count')).toBeGreaterThan(0);
+  });
 });

@@ -7,6 +7,7 @@ import {
   healthRoutes,
   requireAuth,
   type Logger,
+  type Metrics,
   type ReadinessProbe,
 } from '@chorus/runtime';
 import type { MembershipConfig } from './config.js';
@@ -38,6 +39,7 @@ export interface AppDeps {
   redis: Redis;
   events: MembershipEvents;
   channelCache: ChannelCache;
+  metrics?: Metrics;
   /** Each dependency by name → up. */
   readiness: () => Record<string, boolean>;
   isShuttingDown?: () => boolean;
@@ -52,7 +54,7 @@ export function createApp(deps: AppDeps, config: MembershipConfig): Express {
   const users = createUserRepository(models);
   const categories = createCategoryRepository(models);
 
-  const app = createHttpApp(logger);
+  const app = createHttpApp(logger, deps.metrics);
   const probe: ReadinessProbe = () => deps.readiness();
   app.use(healthRoutes(probe, deps.isShuttingDown));
   app.use(

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import type { Logger } from '@chorus/runtime';
+import { createMetrics, type Logger, type Metrics } from '@chorus/runtime';
 import type { MembershipConfig } from './config.js';
 import { connectInfrastructure, type Infrastructure } from './infrastructure.js';
 import { createApp } from './app.js';
@@ -11,6 +11,8 @@ import { startCacheInvalidation } from './authz/cache-invalidation.js';
 export interface MembershipService {
   app: Express;
   infra: Infrastructure;
+  /** This replica's Prometheus registry, served at GET /metrics. */
+  metrics: Metrics;
   /** Resolves once every dependency is up and the consumers are consuming (the service is ready). */
   started: Promise<void>;
   /** Requests answered by this replica's authorization responder. */
@@ -24,6 +26,7 @@ export interface MembershipService {
 
 export function createMembershipService(config: MembershipConfig, logger: Logger): MembershipService {
   const infra = connectInfrastructure(config, logger);
+  const metrics = createMetrics('membership');
   let shuttingDown = false;
   let consuming = false;
   let responder: AuthzResponder | undefined;
@@ -36,6 +39,7 @@ export function createMembershipService(config: MembershipConfig, logger: Logger
       redis: infra.redis,
       events: infra.events,
       channelCache: infra.channelCache,
+      metrics,
       // Ready also means this replica answers authorization requests.
       readiness: () => ({ ...infra.readiness(), consumers: consuming }),
       isShuttingDown: () => shuttingDown,
@@ -52,6 +56,7 @@ export function createMembershipService(config: MembershipConfig, logger: Logger
       authorize: createAuthorizer(infra.models, infra.channelCache),
       logger,
       prefetch: config.AUTHZ_PREFETCH,
+      metrics,
     });
     invalidation = startCacheInvalidation({
       connection: infra.broker,
@@ -68,6 +73,7 @@ export function createMembershipService(config: MembershipConfig, logger: Logger
   return {
     app,
     infra,
+    metrics,
     started,
     get authzAnswered() {
       return responder?.answered ?? 0;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import amqplib, { type Channel as AmqpChannel, type ChannelModel } from 'amqplib';
 import { AuthzResponse, ServerDetail, topologyNames, type AuthResponse } from '@chorus/contracts';
 import { connectBroker, createAuthzClient, createLogger, type AmqpConnectionManager, type AuthzClient } from '@chorus/runtime';
+import { sampleSum } from '../../../test/support/metrics.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { bearer, startHarness, type Harness } from './harness.js';
 
@@ -136,6 +137,23 @@ describe('authorization RPC (contract: libs/contracts broker/rpc.ts)', () => {
     expect((await client.check(member.user.id, 'a'.repeat(24))).status).toBe('not_found');
     const created = await h.api.post(`/api/servers/${server.id}/channels`).set('authorization', bearer(owner)).send({ name: 'fresh' });
     expect((await client.check(member.user.id, created.body.id as string)).status).toBe('allowed');
+  });
+
+  it('GET /metrics counts answers by status, and requests by route pattern (never by raw id)', async () => {
+    await client.check(member.user.id, general);
+    await client.check(stranger.user.id, general);
+    await h.api.get(`/api/servers/${server.id}`).expect(200);
+    const res = await h.api.get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const text = res.text;
+    expect(sampleSum(text, 'chorus_authz_answer_seconds_count', { status: 'allowed', service: 'membership' })).toBeGreaterThan(0);
+    expect(sampleSum(text, 'chorus_authz_answer_seconds_count', { status: 'not_member' })).toBeGreaterThan(0);
+    expect(sampleSum(text, 'http_request_duration_seconds_count', { method: 'GET', route: '/api/servers/:serverId', status: '200' })).toBe(
+      1,
+    );
+    expect(sampleSum(text, 'http_request_duration_seconds_count', { method: 'POST', route: '/api/auth/register', status: '201' })).toBe(3);
+    expect(sampleSum(text, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+    expect(text).not.toContain(server.id);
   });
 
   it('another replica drops its channel cache when this one deletes (via the broker)', async () => {

@@ -3,19 +3,26 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { LIMITS } from '@chorus/contracts';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { httpMetrics, metricsRoutes } from './metrics.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * An express app with what every Chorus REST service wants before its routes: a correlation id
- * (`x-request-id` in, or a new UUID; echoed back), one JSON log line per request, and a strict JSON body
- * parser with a size limit. Mount routes, then call `finishApp`.
+ * (`x-request-id` in, or a new UUID; echoed back), one JSON log line per request, request timings and
+ * `GET /metrics` when given the service's metrics, and a strict JSON body parser with a size limit.
+ * Mount routes, then call `finishApp`.
  */
-export function createHttpApp(logger: Logger): Express {
+export function createHttpApp(logger: Logger, metrics?: Metrics): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  if (metrics) {
+    app.use(httpMetrics(metrics));
+    app.use(metricsRoutes(metrics));
+  }
   app.use(
     pinoHttp({
       logger,

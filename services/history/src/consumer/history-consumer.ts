@@ -1,6 +1,6 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { HISTORY_BINDINGS, decodeEnvelope, declareWorkQueue, type AnyEnvelope, type TopologyNames } from '@chorus/contracts';
-import type { AmqpConnectionManager, ChannelWrapper, Logger } from '@chorus/runtime';
+import type { AmqpConnectionManager, ChannelWrapper, Logger, Metrics } from '@chorus/runtime';
 import type { MessageRepository } from '../messages/message.repository.js';
 import { writeBatch } from './batch-writer.js';
 
@@ -17,6 +17,7 @@ export interface HistoryConsumerOptions {
   batchWaitMs: number;
   /** Called after channel.deleted / server.deleted were applied (e.g. to drop authorization caches). */
   onScopesDeleted?: (scopes: { channelIds: string[]; serverIds: string[] }) => void;
+  metrics?: Metrics;
 }
 
 export interface HistoryConsumer {
@@ -69,6 +70,10 @@ export function createHistoryConsumer(options: HistoryConsumerOptions): HistoryC
       sleepers.add(wake);
     });
   const firstAttach = new Promise<void>((resolve) => (markAttached = resolve));
+  const envelopes = options.metrics?.counter('chorus_history_envelopes_total', 'Envelopes taken from the history queue, by outcome', [
+    'outcome',
+  ]);
+  const batchWrites = options.metrics?.histogram('chorus_history_batch_write_seconds', 'Time to store one batch (successful attempts)');
 
   const settle = ({ ch, msg }: Pick<Held, 'ch' | 'msg'>, how: 'ack' | 'reject' | 'requeue') => {
     try {
@@ -82,12 +87,17 @@ export function createHistoryConsumer(options: HistoryConsumerOptions): HistoryC
   const write = async (batch: Held[]) => {
     for (let attempt = 0; ; attempt++) {
       try {
+        const end = batchWrites?.startTimer();
         const result = await writeBatch(
           repository,
           batch.map((h) => h.envelope),
           log,
         );
         batch.forEach((held, i) => settle(held, result.rejected.has(i) ? 'reject' : 'ack'));
+        end?.();
+        envelopes?.inc({ outcome: 'inserted' }, result.inserted);
+        envelopes?.inc({ outcome: 'duplicate' }, result.duplicates);
+        envelopes?.inc({ outcome: 'rejected' }, result.rejected.size);
         const { channelIds, serverIds } = result.deletedScopes;
         if (channelIds.length + serverIds.length > 0) options.onScopesDeleted?.({ channelIds, serverIds });
         log.debug({ size: batch.length, inserted: result.inserted, duplicates: result.duplicates }, 'batch stored');
@@ -139,6 +149,7 @@ export function createHistoryConsumer(options: HistoryConsumerOptions): HistoryC
         'invalid envelope; dead-lettering it',
       );
       settle({ ch, msg }, 'reject');
+      envelopes?.inc({ outcome: 'invalid' });
       return;
     }
     if (!HANDLED.has(parsed.envelope.type)) {

@@ -1,5 +1,5 @@
 import { declareAuthzQueue, type AuthzResponse, type TopologyNames } from '@chorus/contracts';
-import type { AmqpConnectionManager, ChannelWrapper, ConfirmChannel, ConsumeMessage, Logger } from '@chorus/runtime';
+import type { AmqpConnectionManager, ChannelWrapper, ConfirmChannel, ConsumeMessage, Logger, Metrics } from '@chorus/runtime';
 import type { Authorizer } from './authorizer.js';
 
 export interface AuthzResponder {
@@ -32,8 +32,12 @@ export function startAuthzResponder(deps: {
   authorize: Authorizer;
   logger: Logger;
   prefetch: number;
+  metrics?: Metrics;
 }): AuthzResponder {
   const { connection, names, authorize, logger, prefetch } = deps;
+  const answers = deps.metrics?.histogram('chorus_authz_answer_seconds', 'Authorization requests answered, by status: service time', [
+    'status',
+  ]);
   let answered = 0;
   let stopping = false;
   let consumerTag: string | undefined;
@@ -47,7 +51,9 @@ export function startAuthzResponder(deps: {
         logger.warn({ replyTo, correlationId }, 'authz request without replyTo/correlationId dropped');
         return;
       }
+      const end = answers?.startTimer();
       const answer: AuthzResponse = await authorize(decode(msg));
+      end?.({ status: answer.status });
       ch.sendToQueue(replyTo, Buffer.from(JSON.stringify(answer)), { correlationId, contentType: 'application/json', persistent: false });
       answered++;
     } catch (err) {
