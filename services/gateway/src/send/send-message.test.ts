@@ -8,6 +8,17 @@ import { createSendMessage, type SendDeps } from './send-message.js';
 const user = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', username: 'ada' };
 const channel = { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', serverId: 'cccccccccccccccccccccccc', name: 'general' };
 const admittedId = '6740a1b2000000000000002a';
+/** The message a nonce already stands for (sent earlier, through any gateway). */
+const original = {
+  id: admittedId,
+  channelId: channel.id,
+  serverId: channel.serverId,
+  author: user,
+  content: 'first',
+  nonce: 'n',
+  createdAt: '2026-11-21T14:00:00.000Z',
+  editedAt: null,
+};
 
 function setup(
   overrides: Partial<SendDeps> = {},
@@ -94,16 +105,6 @@ describe('send pipeline', () => {
   });
 
   it('a duplicate nonce acks the original with duplicate:true and publishes nothing', async () => {
-    const original = {
-      id: admittedId,
-      channelId: channel.id,
-      serverId: channel.serverId,
-      author: user,
-      content: 'first',
-      nonce: 'n',
-      createdAt: '2026-11-21T14:00:00.000Z',
-      editedAt: null,
-    };
     const { send, published, broadcast } = setup({}, [{ kind: 'duplicate', message: original }]);
     expect(await send(user, { channelId: channel.id, content: 'second', nonce: 'n' })).toEqual({
       ok: true,
@@ -115,16 +116,6 @@ describe('send pipeline', () => {
   });
 
   it('waits for a duplicate whose original is still in flight, then answers with the original', async () => {
-    const original = {
-      id: admittedId,
-      channelId: channel.id,
-      serverId: channel.serverId,
-      author: user,
-      content: 'first',
-      nonce: 'n',
-      createdAt: '2026-11-21T14:00:00.000Z',
-      editedAt: null,
-    };
     // sleep is instant here, so a roomy budget keeps the wall clock out of the outcome on a slow machine.
     const { send, admission } = setup({ pendingWaitMs: 60_000 }, [
       { kind: 'pending' },
