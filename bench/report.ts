@@ -118,6 +118,12 @@ export function formatReport(r: BenchReport): string {
           b ? `${b.missingDeliveries} / ${b.duplicateDeliveries}` : '—',
           '',
         ],
+        [
+          'out-of-order deliveries (id below one already seen)',
+          c ? String(c.outOfOrderDeliveries) : '—',
+          b ? String(b.outOfOrderDeliveries) : '—',
+          '',
+        ],
         ['errors (measured window)', c ? errs(c.errors) : '—', b ? errs(b.errors) : '—', ''],
         ['errors (warm-up)', c ? errs(c.warmupErrors) : '—', b ? errs(b.warmupErrors) : '—', ''],
         ['generator event-loop delay p99 (ms)', c ? ms(c.eventLoopDelayP99Ms) : '—', b ? ms(b.eventLoopDelayP99Ms) : '—', ''],

@@ -45,6 +45,8 @@ export interface WorkloadResult {
   expectedDeliveries: number;
   missingDeliveries: number;
   duplicateDeliveries: number;
+  /** Measured deliveries whose id is lower than one the same socket already got: the order `after=` relies on. */
+  outOfOrderDeliveries: number;
   deliveredPerSecond: number;
   ackedPerSecond: number;
   /** Error counts by code (ack `ok:false` codes, ACK_TIMEOUT, DISCONNECT, …) in the measured window. */
@@ -138,22 +140,28 @@ export async function runWorkload(
     const warmupErrors: Record<string, number> = {};
     let deliveries = 0;
     let duplicates = 0;
+    let outOfOrder = 0;
+    /** Per socket (each is in one channel): the highest message id it was given so far. */
+    const newestSeen: string[] = [];
     let pendingAcks = 0;
     let disconnected = 0;
 
-    const onCreated = (msg: Message) => {
+    const onCreated = (msg: Message, socket: number) => {
       const now = performance.now();
+      const before = newestSeen[socket];
+      if (before === undefined || msg.id > before) newestSeen[socket] = msg.id;
       const n = parseNonce(run, msg.nonce);
       if (!n || n.phase !== 'm') return;
       const m = measured.get(n.key);
       if (!m) return;
       m.received++;
       if (m.received > m.expected) duplicates++;
+      if (before !== undefined && msg.id < before) outOfOrder++;
       deliveries++;
       deliveryLat.push(now - n.sentAt);
     };
-    sockets.forEach((s) => {
-      s.on('message:created', onCreated);
+    sockets.forEach((s, i) => {
+      s.on('message:created', (msg: Message) => onCreated(msg, i));
       s.on('disconnect', (reason) => {
         disconnected++;
         log(`${target}: a socket disconnected (${reason})`);
@@ -243,6 +251,7 @@ export async function runWorkload(
       expectedDeliveries,
       missingDeliveries: outstanding(),
       duplicateDeliveries: duplicates,
+      outOfOrderDeliveries: outOfOrder,
       deliveredPerSecond: deliveries / (p.durationMs / 1000),
       ackedPerSecond: acked / (p.durationMs / 1000),
       errors,
