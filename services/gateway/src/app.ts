@@ -8,6 +8,7 @@ import type { AmqpConnectionManager, AuthzClient, EventPublisher, Logger, Metric
 import { authenticate } from './auth/handshake.js';
 import { createEnvelopeConsumer, type EnvelopeConsumer } from './broker/consumer.js';
 import { broadcastHistoryEvent } from './broadcast/broadcast.js';
+import { broadcastCreated } from './broadcast/message-created.js';
 import { createAuthorizer } from './channels/authorize.js';
 import { registerChannelHandlers } from './channels/handlers.js';
 import type { GatewayConfig } from './config.js';
@@ -22,7 +23,7 @@ import { splitArgs } from './socket/ack.js';
 import { installGuard } from './socket/guard.js';
 import { createLocalSockets } from './socket/registry.js';
 import { registerTypingHandler } from './typing/typing.js';
-import { channelRoom, type GatewayServer } from './types.js';
+import type { GatewayServer } from './types.js';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -108,7 +109,7 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
       logger,
     }),
     publisher,
-    broadcast: (message) => io.to(channelRoom(message.channelId)).emit('message:created', message),
+    broadcast: (message) => broadcastCreated(io, message),
     inFlight,
     accepting: () => accepting,
     logger,

@@ -15,13 +15,16 @@ let gatewayB: Admission;
 
 const options = (redis: Redis) => ({ redis, prefix: iso.redisPrefix, limit: 10, windowMs: 60_000, pendingTtlMs: 15_000, logger });
 
-const messageFor = (id: string, userId: string, nonce: string): Message => ({
+/** The channel every send here goes to, unless a test says otherwise. */
+const room = newId();
+
+const messageFor = (id: string, userId: string, nonce: string | undefined, channelId = room): Message => ({
   id,
-  channelId: newId(),
+  channelId,
   serverId: newId(),
   author: { id: userId, username: 'ada' },
   content: 'hi',
-  nonce,
+  ...(nonce ? { nonce } : {}),
   createdAt: new Date().toISOString(),
   editedAt: null,
 });
@@ -47,7 +50,7 @@ describe('send admission (one Redis EVAL)', () => {
     await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
         const g = (i % 2) as 0 | 1;
-        const r = await (g === 0 ? gatewayA : gatewayB).admit(users[i % users.length]!, undefined);
+        const r = await (g === 0 ? gatewayA : gatewayB).admit(users[i % users.length]!, room, undefined);
         if (r.kind !== 'ok') throw new Error(`not admitted: ${r.kind}`);
         seenBy[g]!.push(r.id);
         expect(r.id).toMatch(/^[0-9a-f]{24}$/);
@@ -67,10 +70,10 @@ describe('send admission (one Redis EVAL)', () => {
   it('refuses the 11th send in the window with retryAfterMs, whichever gateway it reaches, and records nothing for it', async () => {
     const user = newId();
     for (let i = 0; i < 10; i++) {
-      const r = await (i % 2 ? gatewayA : gatewayB).admit(user, undefined);
+      const r = await (i % 2 ? gatewayA : gatewayB).admit(user, room, undefined);
       expect(r.kind).toBe('ok');
     }
-    const eleventh = await gatewayA.admit(user, undefined);
+    const eleventh = await gatewayA.admit(user, room, undefined);
     expect(eleventh.kind).toBe('limited');
     if (eleventh.kind === 'limited') {
       expect(eleventh.retryAfterMs).toBeGreaterThan(0);
@@ -81,15 +84,15 @@ describe('send admission (one Redis EVAL)', () => {
 
   it('reserves a nonce while in flight, replays it once committed, on the other gateway too', async () => {
     const user = newId();
-    const first = await gatewayA.admit(user, 'n-1');
+    const first = await gatewayA.admit(user, room, 'n-1');
     expect(first.kind).toBe('ok');
     if (first.kind !== 'ok') return;
-    expect(await gatewayB.admit(user, 'n-1')).toEqual({ kind: 'pending' });
+    expect(await gatewayB.admit(user, room, 'n-1')).toEqual({ kind: 'pending' });
     const message = messageFor(first.id, user, 'n-1');
     await gatewayA.commit(user, 'n-1', message);
-    expect(await gatewayB.admit(user, 'n-1')).toEqual({ kind: 'duplicate', message });
+    expect(await gatewayB.admit(user, room, 'n-1')).toEqual({ kind: 'duplicate', message });
     // the same nonce from another user is a different send
-    expect((await gatewayB.admit(newId(), 'n-1')).kind).toBe('ok');
+    expect((await gatewayB.admit(newId(), room, 'n-1')).kind).toBe('ok');
     // replays do not count toward the limit: only the first admission holds a slot
     expect(await redisA.zcard(`${iso.redisPrefix}send:rate:${user}`)).toBe(1);
     expect(await redisA.ttl(`${iso.redisPrefix}send:nonce:${user}:n-1`)).toBeGreaterThan(590);
@@ -97,24 +100,69 @@ describe('send admission (one Redis EVAL)', () => {
 
   it('gives back the slot and the nonce when the send could not be published, so a retry works', async () => {
     const user = newId();
-    for (let i = 0; i < 9; i++) expect((await gatewayA.admit(user, undefined)).kind).toBe('ok');
-    const tenth = await gatewayA.admit(user, 'retry-me');
+    for (let i = 0; i < 9; i++) expect((await gatewayA.admit(user, room, undefined)).kind).toBe('ok');
+    const tenth = await gatewayA.admit(user, room, 'retry-me');
     expect(tenth.kind).toBe('ok');
     if (tenth.kind !== 'ok') return;
-    expect((await gatewayB.admit(user, 'other')).kind).toBe('limited');
-    await gatewayA.release(user, tenth.id, 'retry-me');
-    const retry = await gatewayB.admit(user, 'retry-me');
+    expect((await gatewayB.admit(user, room, 'other')).kind).toBe('limited');
+    await gatewayA.release(user, room, tenth.id, 'retry-me');
+    const retry = await gatewayB.admit(user, room, 'retry-me');
     expect(retry.kind).toBe('ok');
     if (retry.kind === 'ok') expect(retry.id > tenth.id).toBe(true);
   });
 
   it('a late release never deletes a reservation or message that is not its own', async () => {
     const user = newId();
-    const first = await gatewayA.admit(user, 'mine');
+    const first = await gatewayA.admit(user, room, 'mine');
     if (first.kind !== 'ok') throw new Error('not admitted');
     const message = messageFor(first.id, user, 'mine');
     await gatewayA.commit(user, 'mine', message);
-    await gatewayB.release(user, 'ffffffffffffffffffffffff', 'mine');
-    expect(await gatewayB.admit(user, 'mine')).toEqual({ kind: 'duplicate', message });
+    await gatewayB.release(user, room, 'ffffffffffffffffffffffff', 'mine');
+    expect(await gatewayB.admit(user, room, 'mine')).toEqual({ kind: 'duplicate', message });
+  });
+
+  describe('broadcast order per channel', () => {
+    const admitted = async (g: Admission, channelId: string) => {
+      const r = await g.admit(newId(), channelId, undefined);
+      if (r.kind !== 'ok') throw new Error(`not admitted: ${r.kind}`);
+      return r.id;
+    };
+    const commit = (g: Admission, id: string, channelId: string) =>
+      g.commit(newId(), undefined, messageFor(id, newId(), undefined, channelId));
+
+    it('a later id waits until every earlier id of its channel was broadcast, whichever gateway holds it', async () => {
+      const channelId = newId();
+      const a = await admitted(gatewayA, channelId);
+      const b = await admitted(gatewayB, channelId);
+      const c = await admitted(gatewayA, channelId);
+      expect(await commit(gatewayB, b, channelId)).toBe(false); // confirmed first, but a is older
+      expect(await commit(gatewayA, a, channelId)).toBe(true);
+      expect(await gatewayB.myTurn(channelId, b)).toBe(false); // a is confirmed, not yet broadcast
+      await gatewayA.settle(channelId, a);
+      expect(await gatewayB.myTurn(channelId, b)).toBe(true);
+      expect(await gatewayA.myTurn(channelId, c)).toBe(false);
+      await gatewayB.settle(channelId, b);
+      expect(await gatewayA.myTurn(channelId, c)).toBe(true);
+      // Another channel never waits on this one.
+      const other = newId();
+      expect(await commit(gatewayA, await admitted(gatewayA, other), other)).toBe(true);
+    });
+
+    it('a send that failed stops holding the channel at once, one whose gateway died after the hold time', async () => {
+      const channelId = newId();
+      const a = await admitted(gatewayA, channelId);
+      const b = await admitted(gatewayB, channelId);
+      expect(await gatewayB.myTurn(channelId, b)).toBe(false);
+      await gatewayA.release(newId(), channelId, a, undefined);
+      expect(await gatewayB.myTurn(channelId, b)).toBe(true);
+
+      // An id admitted long ago and never settled: its gateway died between admission and broadcast.
+      const abandoned = `${(Math.floor(Date.now() / 1000) - 60).toString(16).padStart(8, '0')}${'0'.repeat(16)}`;
+      await redisA.zadd(`${iso.redisPrefix}send:inflight:${channelId}`, 0, abandoned);
+      const c = await admitted(gatewayA, channelId);
+      await gatewayB.settle(channelId, b);
+      expect(await commit(gatewayA, c, channelId)).toBe(true);
+      expect(await redisA.zrange(`${iso.redisPrefix}send:inflight:${channelId}`, 0, -1)).toEqual([c]);
+    });
   });
 });

@@ -11,12 +11,22 @@ export type AdmitResult =
   | { kind: 'limited'; retryAfterMs: number };
 
 export interface Admission {
-  /** One round trip: nonce lookup, rolling-window rate limit, id + timestamp, nonce reservation. */
-  admit(userId: string, nonce: string | undefined): Promise<AdmitResult>;
-  /** The admitted send was not published: give back its slot and its nonce reservation. */
-  release(userId: string, id: string, nonce: string | undefined): Promise<void>;
-  /** The admitted send was published: its nonce now answers with this message for 10 minutes. */
-  commit(userId: string, nonce: string | undefined, message: Message): Promise<void>;
+  /**
+   * One round trip: nonce lookup, rolling-window rate limit, id + timestamp, nonce reservation, and
+   * the id joins the channel's in-flight set.
+   */
+  admit(userId: string, channelId: string, nonce: string | undefined): Promise<AdmitResult>;
+  /** The admitted send was not published: give back its slot, its nonce reservation and its place. */
+  release(userId: string, channelId: string, id: string, nonce: string | undefined): Promise<void>;
+  /**
+   * The admitted send was published: its nonce now answers with this message for 10 minutes. Resolves
+   * true when it may be broadcast now, false while an earlier id of its channel is still in flight.
+   */
+  commit(userId: string, nonce: string | undefined, message: Message): Promise<boolean>;
+  /** True once no earlier id of the channel is in flight (abandoned ones expire after `holdMs`). */
+  myTurn(channelId: string, id: string): Promise<boolean>;
+  /** The message was broadcast: later ids of its channel may go. */
+  settle(channelId: string, id: string): Promise<void>;
 }
 
 export interface AdmissionOptions {
@@ -25,6 +35,11 @@ export interface AdmissionOptions {
   limit: number;
   windowMs: number;
   pendingTtlMs: number;
+  /**
+   * How long an earlier id of the channel can hold later broadcasts back; past it, the id counts as
+   * abandoned (its gateway died between admission and broadcast). Longer than a publish can take.
+   */
+  holdMs?: number;
   logger: Logger;
   nonceTtlSeconds?: number;
 }
@@ -41,14 +56,20 @@ function loadScript(): { lua: string; sha: string } {
 const unavailable = () => new AppError('UNAVAILABLE', 'Send service is temporarily unavailable, try again');
 
 /** The Redis keys of the send path, all under the configured prefix. */
-export function sendKeys(prefix: string, userId: string, nonce: string | undefined): [string, string, string] {
-  return [`${prefix}send:rate:${userId}`, `${prefix}send:nonce:${userId}:${nonce ?? ''}`, `${prefix}send:clock`];
+export function sendKeys(prefix: string, userId: string, nonce: string | undefined, channelId: string): [string, string, string, string] {
+  return [
+    `${prefix}send:rate:${userId}`,
+    `${prefix}send:nonce:${userId}:${nonce ?? ''}`,
+    `${prefix}send:clock`,
+    `${prefix}send:inflight:${channelId}`,
+  ];
 }
 
 /** Fleet-wide send admission over Redis (see admission.lua). Redis failures surface as UNAVAILABLE. */
 export function createAdmission(options: AdmissionOptions): Admission {
   const { redis, prefix, limit, windowMs, pendingTtlMs, logger } = options;
   const nonceTtl = options.nonceTtlSeconds ?? LIMITS.nonceTtlSeconds;
+  const holdSeconds = Math.ceil((options.holdMs ?? 7_000) / 1000);
   const { lua, sha } = loadScript();
 
   const run = async (keys: string[], args: (string | number)[]): Promise<unknown> => {
@@ -61,10 +82,17 @@ export function createAdmission(options: AdmissionOptions): Admission {
   };
 
   return {
-    async admit(userId, nonce) {
+    async admit(userId, channelId, nonce) {
       let reply: unknown;
       try {
-        reply = await run(sendKeys(prefix, userId, nonce), ['admit', limit, windowMs, pendingTtlMs, nonce ? '1' : '0']);
+        reply = await run(sendKeys(prefix, userId, nonce, channelId), [
+          'admit',
+          limit,
+          windowMs,
+          pendingTtlMs,
+          nonce ? '1' : '0',
+          holdSeconds,
+        ]);
       } catch (err) {
         logger.warn({ err }, 'send admission failed');
         throw unavailable();
@@ -94,12 +122,19 @@ export function createAdmission(options: AdmissionOptions): Admission {
           throw unavailable();
       }
     },
-    async release(userId, id, nonce) {
-      await run(sendKeys(prefix, userId, nonce), ['release', id, nonce ? '1' : '0']);
+    async release(userId, channelId, id, nonce) {
+      await run(sendKeys(prefix, userId, nonce, channelId), ['release', id, nonce ? '1' : '0']);
     },
     async commit(userId, nonce, message) {
-      if (!nonce) return;
-      await run(sendKeys(prefix, userId, nonce), ['commit', message.id, '1', JSON.stringify(message), nonceTtl]);
+      const keys = sendKeys(prefix, userId, nonce, message.channelId);
+      const stored = nonce ? JSON.stringify(message) : '';
+      return (await run(keys, ['commit', message.id, nonce ? '1' : '0', stored, nonceTtl, holdSeconds])) === 1;
+    },
+    async myTurn(channelId, id) {
+      return (await run(sendKeys(prefix, '', undefined, channelId), ['turn', id, holdSeconds])) === 1;
+    },
+    async settle(channelId, id) {
+      await run(sendKeys(prefix, '', undefined, channelId), ['settle', id]);
     },
   };
 }

@@ -29,7 +29,9 @@ function setup(
   const admission = {
     admit: vi.fn(async () => admits.shift() ?? { kind: 'pending' as const }),
     release: vi.fn(async () => undefined),
-    commit: vi.fn(async () => undefined),
+    commit: vi.fn(async () => true),
+    myTurn: vi.fn(async () => true),
+    settle: vi.fn(async () => undefined),
   } satisfies Admission;
   const publisher: EventPublisher = {
     inFlight: 0,
@@ -43,11 +45,12 @@ function setup(
     authorize: async () => channel,
     admission,
     publisher,
-    broadcast: (m) => broadcast.push(m),
+    broadcast: (m) => void broadcast.push(m),
     inFlight: createInFlight(),
     accepting: () => true,
     logger: createLogger('test', 'silent'),
     pendingWaitMs: 50,
+    turnWaitMs: 60_000,
     sleep: async () => undefined,
     ...overrides,
   };
@@ -99,9 +102,39 @@ describe('send pipeline', () => {
     };
     const ack = await send(user, { channelId: channel.id, content: 'hi', nonce: 'n' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
-    expect(admission.release).toHaveBeenCalledWith(user.id, admittedId, 'n');
+    expect(admission.release).toHaveBeenCalledWith(user.id, channel.id, admittedId, 'n');
     expect(admission.commit).not.toHaveBeenCalled();
     expect(broadcast).toEqual([]);
+  });
+
+  it('broadcasts only after every earlier message of the channel was, then lets later ones go', async () => {
+    const { send, admission, broadcast } = setup();
+    admission.commit.mockResolvedValueOnce(false);
+    admission.myTurn.mockResolvedValueOnce(false).mockResolvedValueOnce(false);
+    admission.myTurn.mockImplementationOnce(async () => {
+      expect(broadcast).toEqual([]);
+      return true;
+    });
+    const ack = await send(user, { channelId: channel.id, content: 'hi' });
+    expect(ack).toMatchObject({ ok: true, message: { id: admittedId } });
+    expect(admission.myTurn).toHaveBeenCalledTimes(3);
+    expect(admission.myTurn).toHaveBeenCalledWith(channel.id, admittedId);
+    expect(broadcast.map((m) => m.id)).toEqual([admittedId]);
+    expect(admission.settle).toHaveBeenCalledWith(channel.id, admittedId);
+  });
+
+  it('broadcasts anyway when the turn cannot be checked (Redis trouble) or takes too long', async () => {
+    const failing = setup();
+    failing.admission.commit.mockResolvedValueOnce(false);
+    failing.admission.myTurn.mockRejectedValueOnce(new Error('redis down'));
+    expect(await failing.send(user, { channelId: channel.id, content: 'hi' })).toMatchObject({ ok: true });
+    expect(failing.broadcast).toHaveLength(1);
+
+    const stuck = setup({ turnWaitMs: 20, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    stuck.admission.commit.mockResolvedValueOnce(false);
+    stuck.admission.myTurn.mockResolvedValue(false);
+    expect(await stuck.send(user, { channelId: channel.id, content: 'hi' })).toMatchObject({ ok: true });
+    expect(stuck.broadcast).toHaveLength(1);
   });
 
   it('a duplicate nonce acks the original with duplicate:true and publishes nothing', async () => {

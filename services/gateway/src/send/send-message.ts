@@ -18,14 +18,16 @@ export interface SendDeps {
   authorize: Authorize;
   admission: Admission;
   publisher: EventPublisher;
-  /** Emits `message:created` to the channel's room on every gateway (through the adapter). */
-  broadcast(message: Message): void;
+  /** Emits `message:created` to the channel's room on every gateway; resolves once this gateway's sockets have it. */
+  broadcast(message: Message): void | Promise<void>;
   inFlight: InFlight;
   /** False once the gateway is shutting down: new sends are refused UNAVAILABLE, never dropped. */
   accepting(): boolean;
   logger: Logger;
   /** How long a duplicate waits for its original, still in flight on some gateway, to settle. */
   pendingWaitMs?: number;
+  /** The longest a confirmed message waits for an earlier one of its channel to be broadcast first. */
+  turnWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -33,23 +35,41 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /**
  * The send pipeline: validate → authorize (membership) → admit (one Redis round trip: nonce, rate limit,
- * id) → publish with a publisher confirm → remember the nonce and broadcast → ack with the message.
- * A send that is not published gives back its rate-limit slot and nonce so the client can retry.
- * Never throws: every outcome is an ack.
+ * id) → publish with a publisher confirm → remember the nonce → broadcast once every earlier id of the
+ * channel has been → ack with the message. A send that is not published gives back its rate-limit slot
+ * and nonce so the client can retry. Never throws: every outcome is an ack.
+ *
+ * Why the turn: ids are assigned at admission, but confirms come back in any order. Were each message
+ * broadcast at its confirm, a client could see id 101 and then lose its connection before id 100
+ * arrived; catching up with `after=101` would then skip 100 for good. Broadcasting a channel's messages
+ * in id order is what makes `after=<last id seen>` complete (SPEC 5, reconnection).
  */
 export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, payload: unknown) => Promise<MessageSendAck> {
   const { logger, admission } = deps;
   const pendingWaitMs = deps.pendingWaitMs ?? 8_000;
+  const turnWaitMs = deps.turnWaitMs ?? 8_000;
   const sleep = deps.sleep ?? defaultSleep;
 
-  const admit = async (userId: string, nonce: string | undefined) => {
+  const admit = async (userId: string, channelId: string, nonce: string | undefined) => {
     const deadline = Date.now() + pendingWaitMs;
     for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
-      const result = await admission.admit(userId, nonce);
+      const result = await admission.admit(userId, channelId, nonce);
       if (result.kind !== 'pending') return result;
       if (Date.now() + delay > deadline) return result;
       await sleep(delay);
     }
+  };
+
+  /** Waits until no earlier id of the channel is in flight; a Redis failure or the time limit ends the wait. */
+  const waitForTurn = async (message: Message, ref: string) => {
+    const deadline = Date.now() + turnWaitMs;
+    // The earlier message is usually a confirm away (a few ms): poll every millisecond at first.
+    for (let polls = 0; Date.now() < deadline; polls++) {
+      await sleep(polls < 50 ? 1 : 10);
+      const turn = await admission.myTurn(message.channelId, message.id).catch(() => true);
+      if (turn) return;
+    }
+    logger.warn({ ref, messageId: message.id }, 'an earlier message of the channel is still not broadcast; broadcasting anyway');
   };
 
   const send = async (user: AuthenticatedUser, payload: unknown, ref: string): Promise<MessageSendAck> => {
@@ -59,7 +79,7 @@ export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, pay
     const { channelId, content, nonce } = parsed.data;
 
     const channel = await deps.authorize(user.id, channelId);
-    const admitted = await admit(user.id, nonce);
+    const admitted = await admit(user.id, channel.id, nonce);
     switch (admitted.kind) {
       case 'duplicate':
         logger.info({ event: 'message:send', userId: user.id, channelId, messageId: admitted.message.id, ref }, 'duplicate nonce replayed');
@@ -85,15 +105,21 @@ export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, pay
     try {
       await deps.publisher.publish(createEnvelope('message.created', 1, message, 'gateway', ref));
     } catch (err) {
-      await admission.release(user.id, message.id, nonce).catch((releaseErr: unknown) => {
+      await admission.release(user.id, channel.id, message.id, nonce).catch((releaseErr: unknown) => {
         logger.warn({ err: releaseErr, ref }, 'could not release a failed send; its slot and nonce expire by themselves');
       });
       throw err;
     }
-    await admission.commit(user.id, nonce, message).catch((err: unknown) => {
+    const turn = await admission.commit(user.id, nonce, message).catch((err: unknown) => {
       logger.warn({ err, ref, messageId: message.id }, 'published, but the nonce could not be remembered');
+      return true;
     });
-    deps.broadcast(message);
+    if (!turn) await waitForTurn(message, ref);
+    await deps.broadcast(message);
+    // Only now (published to every gateway, delivered to this one's sockets) may later ids of the channel go.
+    admission.settle(channel.id, message.id).catch((err: unknown) => {
+      logger.warn({ err, ref, messageId: message.id }, 'broadcast, but not marked settled; later ones wait until it expires');
+    });
     logger.info({ event: 'message:send', userId: user.id, channelId, messageId: message.id, ref }, 'message accepted');
     return { ok: true, message };
   };
