@@ -19,6 +19,7 @@ import { createRoomsAdapter } from './redis.js';
 import { createAdmission } from './send/admission.js';
 import { createInFlight } from './send/inflight.js';
 import { createSendMessage } from './send/send-message.js';
+import { createTurns } from './send/turns.js';
 import { splitArgs } from './socket/ack.js';
 import { installGuard } from './socket/guard.js';
 import { createLocalSockets } from './socket/registry.js';
@@ -98,16 +99,18 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
   const sockets = createLocalSockets(io);
   const authorizer = createAuthorizer(authz);
   const inFlight = createInFlight();
+  const admission = createAdmission({
+    redis,
+    prefix: config.REDIS_PREFIX,
+    limit: config.SEND_RATE_LIMIT,
+    windowMs: config.SEND_RATE_WINDOW_MS,
+    pendingTtlMs: config.NONCE_PENDING_TTL_MS,
+    logger,
+  });
   const sendMessage = createSendMessage({
     authorize: authorizer.authorize,
-    admission: createAdmission({
-      redis,
-      prefix: config.REDIS_PREFIX,
-      limit: config.SEND_RATE_LIMIT,
-      windowMs: config.SEND_RATE_WINDOW_MS,
-      pendingTtlMs: config.NONCE_PENDING_TTL_MS,
-      logger,
-    }),
+    admission,
+    turns: createTurns({ earliestInFlight: (channelId) => admission.earliestInFlight(channelId) }),
     publisher,
     broadcast: (message) => broadcastCreated(io, message),
     inFlight,

@@ -137,12 +137,13 @@ describe('send admission (one Redis EVAL)', () => {
       const c = await admitted(gatewayA, channelId);
       expect(await commit(gatewayB, b, channelId)).toBe(false); // confirmed first, but a is older
       expect(await commit(gatewayA, a, channelId)).toBe(true);
-      expect(await gatewayB.myTurn(channelId, b)).toBe(false); // a is confirmed, not yet broadcast
+      expect(await gatewayB.earliestInFlight(channelId)).toBe(a); // confirmed, not yet broadcast
       await gatewayA.settle(channelId, a);
-      expect(await gatewayB.myTurn(channelId, b)).toBe(true);
-      expect(await gatewayA.myTurn(channelId, c)).toBe(false);
+      expect(await gatewayB.earliestInFlight(channelId)).toBe(b);
       await gatewayB.settle(channelId, b);
-      expect(await gatewayA.myTurn(channelId, c)).toBe(true);
+      expect(await gatewayA.earliestInFlight(channelId)).toBe(c);
+      await gatewayA.settle(channelId, c);
+      expect(await gatewayA.earliestInFlight(channelId)).toBeUndefined();
       // Another channel never waits on this one.
       const other = newId();
       expect(await commit(gatewayA, await admitted(gatewayA, other), other)).toBe(true);
@@ -152,9 +153,9 @@ describe('send admission (one Redis EVAL)', () => {
       const channelId = newId();
       const a = await admitted(gatewayA, channelId);
       const b = await admitted(gatewayB, channelId);
-      expect(await gatewayB.myTurn(channelId, b)).toBe(false);
+      expect(await gatewayB.earliestInFlight(channelId)).toBe(a);
       await gatewayA.release(newId(), channelId, a, undefined);
-      expect(await gatewayB.myTurn(channelId, b)).toBe(true);
+      expect(await gatewayB.earliestInFlight(channelId)).toBe(b);
 
       // An id admitted long ago and never settled: its gateway died between admission and broadcast.
       const abandoned = `${(Math.floor(Date.now() / 1000) - 60).toString(16).padStart(8, '0')}${'0'.repeat(16)}`;

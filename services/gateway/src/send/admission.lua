@@ -14,22 +14,22 @@
 -- release ARGV: id, hasNonce     the send failed: give the slot back, drop our reservation, leave the
 --                                channel's in-flight set
 -- commit  ARGV: id, hasNonce, messageJson, ttlSeconds, holdSeconds
---                                the send was published: remember it; then as `turn`
--- turn    ARGV: id, holdSeconds   1 when no earlier id of the channel is still in flight, else 0. An id
---                                older than holdSeconds counts as abandoned (its gateway died) and goes.
--- settle  ARGV: id                the message was broadcast: leave the channel's in-flight set
+--                                the send was published: remember it; 1 when no earlier id of the
+--                                channel is still in flight (its broadcast may go now), else 0
+-- earliest ARGV: holdSeconds     the channel's earliest id still in flight, or nil. An id older than
+--                                holdSeconds counts as abandoned (its gateway died) and goes.
+-- settle  ARGV: id, holdSeconds   the message was broadcast: leave the channel's in-flight set; returns
+--                                the channel's earliest id still in flight (whose turn it now is), or nil
 --
--- Broadcasting in id order per channel (turn, then settle after the broadcast) is what lets a client
+-- Broadcasting in id order per channel (commit or earliest, then settle after the broadcast) is what lets a client
 -- that reconnects catch up with `after=<last id it saw>`: it never sees an id before an earlier one.
 local step = ARGV[1]
 
-local function earliestInFlight(id, holdSeconds)
+local function earliestInFlight(holdSeconds)
   local t = redis.call('TIME')
   local stale = string.format('%08x', math.max(0, tonumber(t[1]) - tonumber(holdSeconds))) .. '0000000000000000'
   redis.call('ZREMRANGEBYLEX', KEYS[4], '-', '(' .. stale)
-  local first = redis.call('ZRANGE', KEYS[4], 0, 0)[1]
-  if first and first < id then return 0 end
-  return 1
+  return redis.call('ZRANGE', KEYS[4], 0, 0)[1]
 end
 
 if step == 'admit' then
@@ -87,16 +87,18 @@ if step == 'commit' then
     local v = redis.call('GET', KEYS[2])
     if v == false or v == 'P:' .. ARGV[2] then redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5]) end
   end
-  return earliestInFlight(ARGV[2], ARGV[6])
+  local first = earliestInFlight(ARGV[6])
+  if first and first < ARGV[2] then return 0 end
+  return 1
 end
 
-if step == 'turn' then
-  return earliestInFlight(ARGV[2], ARGV[3])
+if step == 'earliest' then
+  return earliestInFlight(ARGV[2]) or false
 end
 
 if step == 'settle' then
   redis.call('ZREM', KEYS[4], ARGV[2])
-  return 1
+  return earliestInFlight(ARGV[3]) or false
 end
 
 return redis.error_reply('unknown admission step')

@@ -23,10 +23,10 @@ export interface Admission {
    * true when it may be broadcast now, false while an earlier id of its channel is still in flight.
    */
   commit(userId: string, nonce: string | undefined, message: Message): Promise<boolean>;
-  /** True once no earlier id of the channel is in flight (abandoned ones expire after `holdMs`). */
-  myTurn(channelId: string, id: string): Promise<boolean>;
-  /** The message was broadcast: later ids of its channel may go. */
-  settle(channelId: string, id: string): Promise<void>;
+  /** The channel's earliest id still in flight, if any (abandoned ones expire after `holdMs`). */
+  earliestInFlight(channelId: string): Promise<string | undefined>;
+  /** The message was broadcast: later ids of its channel may go. Resolves with the channel's earliest id now in flight. */
+  settle(channelId: string, id: string): Promise<string | undefined>;
 }
 
 export interface AdmissionOptions {
@@ -130,11 +130,13 @@ export function createAdmission(options: AdmissionOptions): Admission {
       const stored = nonce ? JSON.stringify(message) : '';
       return (await run(keys, ['commit', message.id, nonce ? '1' : '0', stored, nonceTtl, holdSeconds])) === 1;
     },
-    async myTurn(channelId, id) {
-      return (await run(sendKeys(prefix, '', undefined, channelId), ['turn', id, holdSeconds])) === 1;
+    async earliestInFlight(channelId) {
+      const first = await run(sendKeys(prefix, '', undefined, channelId), ['earliest', holdSeconds]);
+      return typeof first === 'string' ? first : undefined;
     },
     async settle(channelId, id) {
-      await run(sendKeys(prefix, '', undefined, channelId), ['settle', id]);
+      const next = await run(sendKeys(prefix, '', undefined, channelId), ['settle', id, holdSeconds]);
+      return typeof next === 'string' ? next : undefined;
     },
   };
 }

@@ -30,9 +30,13 @@ function setup(
     admit: vi.fn(async () => admits.shift() ?? { kind: 'pending' as const }),
     release: vi.fn(async () => undefined),
     commit: vi.fn(async () => true),
-    myTurn: vi.fn(async () => true),
+    earliestInFlight: vi.fn(async () => undefined),
     settle: vi.fn(async () => undefined),
   } satisfies Admission;
+  const turns = {
+    wait: vi.fn(async (_channelId: string, _id: string, _timeoutMs: number) => true),
+    learned: vi.fn((_channelId: string, _earliest: string | undefined) => undefined),
+  };
   const publisher: EventPublisher = {
     inFlight: 0,
     isUp: () => true,
@@ -47,14 +51,14 @@ function setup(
     publisher,
     broadcast: (m) => void broadcast.push(m),
     inFlight: createInFlight(),
+    turns,
     accepting: () => true,
     logger: createLogger('test', 'silent'),
     pendingWaitMs: 50,
-    turnWaitMs: 60_000,
     sleep: async () => undefined,
     ...overrides,
   };
-  return { send: createSendMessage(deps), admission, published, broadcast, deps };
+  return { send: createSendMessage(deps), admission, turns, published, broadcast, deps };
 }
 
 describe('send pipeline', () => {
@@ -108,33 +112,33 @@ describe('send pipeline', () => {
   });
 
   it('broadcasts only after every earlier message of the channel was, then lets later ones go', async () => {
-    const { send, admission, broadcast } = setup();
+    const { send, admission, turns, broadcast } = setup();
     admission.commit.mockResolvedValueOnce(false);
-    admission.myTurn.mockResolvedValueOnce(false).mockResolvedValueOnce(false);
-    admission.myTurn.mockImplementationOnce(async () => {
+    turns.wait.mockImplementationOnce(async () => {
       expect(broadcast).toEqual([]);
       return true;
     });
     const ack = await send(user, { channelId: channel.id, content: 'hi' });
     expect(ack).toMatchObject({ ok: true, message: { id: admittedId } });
-    expect(admission.myTurn).toHaveBeenCalledTimes(3);
-    expect(admission.myTurn).toHaveBeenCalledWith(channel.id, admittedId);
+    expect(turns.wait).toHaveBeenCalledWith(channel.id, admittedId, 50);
     expect(broadcast.map((m) => m.id)).toEqual([admittedId]);
     expect(admission.settle).toHaveBeenCalledWith(channel.id, admittedId);
+    await vi.waitFor(() => expect(turns.learned).toHaveBeenCalledWith(channel.id, undefined));
   });
 
-  it('broadcasts anyway when the turn cannot be checked (Redis trouble) or takes too long', async () => {
-    const failing = setup();
-    failing.admission.commit.mockResolvedValueOnce(false);
-    failing.admission.myTurn.mockRejectedValueOnce(new Error('redis down'));
-    expect(await failing.send(user, { channelId: channel.id, content: 'hi' })).toMatchObject({ ok: true });
-    expect(failing.broadcast).toHaveLength(1);
+  it('does not wait when commit says no earlier message is in flight', async () => {
+    const { send, turns, broadcast } = setup();
+    expect(await send(user, { channelId: channel.id, content: 'hi' })).toMatchObject({ ok: true });
+    expect(turns.wait).not.toHaveBeenCalled();
+    expect(broadcast).toHaveLength(1);
+  });
 
-    const stuck = setup({ turnWaitMs: 20, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
-    stuck.admission.commit.mockResolvedValueOnce(false);
-    stuck.admission.myTurn.mockResolvedValue(false);
-    expect(await stuck.send(user, { channelId: channel.id, content: 'hi' })).toMatchObject({ ok: true });
-    expect(stuck.broadcast).toHaveLength(1);
+  it('broadcasts anyway when the turn does not come in time', async () => {
+    const { send, admission, turns, broadcast } = setup();
+    admission.commit.mockResolvedValueOnce(false);
+    turns.wait.mockResolvedValueOnce(false);
+    expect(await send(user, { channelId: channel.id, content: 'hi' })).toMatchObject({ ok: true });
+    expect(broadcast).toHaveLength(1);
   });
 
   it('a duplicate nonce acks the original with duplicate:true and publishes nothing', async () => {
