@@ -120,7 +120,7 @@ describe('send pipeline', () => {
     });
     const ack = await send(user, { channelId: channel.id, content: 'hi' });
     expect(ack).toMatchObject({ ok: true, message: { id: admittedId } });
-    expect(turns.wait).toHaveBeenCalledWith(channel.id, admittedId, 50);
+    expect(turns.wait).toHaveBeenCalledWith(channel.id, admittedId, 250);
     expect(broadcast.map((m) => m.id)).toEqual([admittedId]);
     expect(admission.settle).toHaveBeenCalledWith(channel.id, admittedId);
     await vi.waitFor(() => expect(turns.learned).toHaveBeenCalledWith(channel.id, undefined));

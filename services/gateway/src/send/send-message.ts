@@ -53,7 +53,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, payload: unknown) => Promise<MessageSendAck> {
   const { logger, admission } = deps;
   const pendingWaitMs = deps.pendingWaitMs ?? 8_000;
-  const turnWaitMs = deps.turnWaitMs ?? 50;
+  const turnWaitMs = deps.turnWaitMs ?? 250;
   const sleep = deps.sleep ?? defaultSleep;
 
   const admit = async (userId: string, channelId: string, nonce: string | undefined) => {
