@@ -110,6 +110,19 @@ async function send(client: Client, channelId: string, content: string, nonce?: 
   ) as MessageSendAck;
 }
 
+/** The common stage: ada owns a server, bob joined it; ada is on gateway 1, bob on gateway 2, both in its channel. */
+async function adaAndBobInOneChannel() {
+  const ada = await register('ada');
+  const bob = await register('bob');
+  const { serverId, channelId } = await createServer(ada);
+  await joinServer(bob, serverId);
+  const adaOn1 = await on(gw1, ada);
+  const bobOn2 = await on(gw2, bob);
+  await joinRoom(adaOn1, channelId);
+  await joinRoom(bobOn2, channelId);
+  return { ada, bob, serverId, channelId, adaOn1, bobOn2 };
+}
+
 async function historyOf(user: Account, channelId: string): Promise<Message[]> {
   const res = await api(history, 'GET', `/api/channels/${channelId}/messages?limit=100`, user.token);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -118,14 +131,7 @@ async function historyOf(user: Account, channelId: string): Promise<Message[]> {
 
 describe('Chorus fleet end to end (membership, history, two gateways)', () => {
   it('users on different gateways see each other’s messages; the ack carries the message history persists', async () => {
-    const ada = await register('ada');
-    const bob = await register('bob');
-    const { serverId, channelId } = await createServer(ada);
-    await joinServer(bob, serverId);
-    const adaOn1 = await on(gw1, ada);
-    const bobOn2 = await on(gw2, bob);
-    await joinRoom(adaOn1, channelId);
-    await joinRoom(bobOn2, channelId);
+    const { bob, channelId, adaOn1, bobOn2 } = await adaAndBobInOneChannel();
     const bobSees = record(bobOn2, 'message:created');
     const adaSees = record(adaOn1, 'message:created');
 
@@ -225,14 +231,7 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
   });
 
   it('edits and deletes made through history reach the room on both gateways', async () => {
-    const ada = await register('ada');
-    const bob = await register('bob');
-    const { serverId, channelId } = await createServer(ada);
-    await joinServer(bob, serverId);
-    const adaOn1 = await on(gw1, ada);
-    const bobOn2 = await on(gw2, bob);
-    await joinRoom(adaOn1, channelId);
-    await joinRoom(bobOn2, channelId);
+    const { ada, bob, channelId, adaOn1, bobOn2 } = await adaAndBobInOneChannel();
     const updated = [record(adaOn1, 'message:updated'), record(bobOn2, 'message:updated')];
     const deleted = [record(adaOn1, 'message:deleted'), record(bobOn2, 'message:deleted')];
     const sent = await send(adaOn1, channelId, 'typo');
@@ -251,14 +250,7 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
   });
 
   it('typing reaches the other gateway, not the sender', async () => {
-    const ada = await register('ada');
-    const bob = await register('bob');
-    const { serverId, channelId } = await createServer(ada);
-    await joinServer(bob, serverId);
-    const adaOn1 = await on(gw1, ada);
-    const bobOn2 = await on(gw2, bob);
-    await joinRoom(adaOn1, channelId);
-    await joinRoom(bobOn2, channelId);
+    const { ada, channelId, adaOn1, bobOn2 } = await adaAndBobInOneChannel();
     const bobTyping = record(bobOn2, 'typing:start');
     const adaTyping = record(adaOn1, 'typing:start');
     adaOn1.emit('typing:start', { channelId });
