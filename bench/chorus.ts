@@ -71,7 +71,7 @@ export async function planChorus(deps: Deps): Promise<ChorusPlan> {
 }
 
 /** Starts membership, history, two gateways and the edge (each service its own process). */
-export function startChorus(deps: Deps, plan: ChorusPlan, log: (line: string) => void): Promise<RunningSystem> {
+export function startChorus(deps: Deps, plan: ChorusPlan, log: (line: string) => void, cpuProfDir?: string): Promise<RunningSystem> {
   return startSystem({
     mongoUri: plan.mongoUri,
     redisUrl: deps.redisUrl,
@@ -82,7 +82,10 @@ export function startChorus(deps: Deps, plan: ChorusPlan, log: (line: string) =>
     redisPrefix: plan.redisPrefix,
     logLevel: 'warn',
     logDir: plan.logDir,
-    extraEnv: BENCH_ENV,
+    // --cpu-prof: every service writes a V8 CPU profile into that folder when it exits (bench/cpu-prof.mjs).
+    extraEnv: cpuProfDir
+      ? { ...BENCH_ENV, NODE_OPTIONS: `--import=${new URL('./cpu-prof.mjs', import.meta.url).href}`, CHORUS_CPU_PROF_DIR: cpuProfDir }
+      : BENCH_ENV,
     onProgress: log,
   });
 }

@@ -3,6 +3,7 @@
 // latency on a 100,000-message channel. Prints Markdown tables, writes bench/results/latest.json.
 // Options: --users 60 --channels 6 --duration 20 --warmup 5 --min-interval 200 --max-interval 500
 //          --history-messages 100000 --history-requests 200 --history-budget 8 --only baseline|chorus|history
+//          --cpu-prof <dir> (every Chorus service writes a V8 CPU profile there when it exits)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     'history-requests': { type: 'string', default: '200' },
     'history-budget': { type: 'string', default: '8' },
     only: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const int = (name: keyof typeof args, min: number, max: number): number => {
@@ -149,7 +151,7 @@ async function benchChorus(): Promise<void> {
     name: 'run data',
     run: () => dropRunData({ ...env, mongoUri: plan.mongoUri, redisPrefix: plan.redisPrefix, amqpPrefix: plan.amqpPrefix }),
   });
-  const system = await startChorus(env, plan, log);
+  const system = await startChorus(env, plan, log, args['cpu-prof']);
   cleanups.push({ name: 'chorus system', run: () => system.stop() });
   log(`chorus: up (logs in ${plan.logDir}); registering ${users} users, ${channels} channels`);
   const community = await createCommunity(system.edgeUrl, plan.tag, users, channels);
