@@ -35,8 +35,25 @@ export interface EventPublisherOptions {
   setup?: (channel: ConfirmChannel) => Promise<void>;
 }
 
+/**
+ * A publish whose outcome is unknown: the message was handed to the broker channel, but its confirm never
+ * came (the channel closed, the confirm timed out, or the broker nacked it). The broker may hold it, so
+ * the caller must not treat it as refused (e.g. free an idempotency key): it may retry the SAME message.
+ * Still an UNAVAILABLE AppError, so callers that only care about "not confirmed" need no change.
+ */
+export class PublishOutcomeUnknown extends AppError {
+  override name = 'PublishOutcomeUnknown';
+  constructor(message = 'The message broker did not confirm the message; it may or may not have been stored') {
+    super('UNAVAILABLE', message);
+  }
+}
+
 export interface EventPublisher {
-  /** Resolves once the broker confirmed the message (persistent, on the events exchange); UNAVAILABLE otherwise. */
+  /**
+   * Resolves once the broker confirmed the message (persistent, on the events exchange). Rejects with
+   * UNAVAILABLE: a plain AppError when the message was refused before it left (broker down, too many
+   * confirms pending, blocked), a PublishOutcomeUnknown when it left and no confirm came.
+   */
   publish(envelope: AnyEnvelope | Envelope): Promise<void>;
   readonly inFlight: number;
   isUp(): boolean;
@@ -72,9 +89,12 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
     async publish(envelope) {
       if (!connection.isConnected()) throw new AppError('UNAVAILABLE', 'Message broker is unavailable, try again');
       if (inFlight >= maxInFlight) throw new AppError('UNAVAILABLE', 'Message broker is busy, try again');
+      const body = encodeEnvelope(envelope);
       inFlight++;
       try {
-        await channel.publish(names.eventsExchange, routingKey(envelope.type, envelope.version), encodeEnvelope(envelope), {
+        // amqp-connection-manager keeps a message whose channel closed before the confirm and sends it
+        // again after the reconnect (same messageId: consumers dedupe); past publishTimeout it gives up.
+        await channel.publish(names.eventsExchange, routingKey(envelope.type, envelope.version), body, {
           persistent: true,
           contentType: 'application/json',
           messageId: envelope.id,
@@ -82,8 +102,8 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
           ...(envelope.correlationId ? { correlationId: envelope.correlationId } : {}),
         });
       } catch (err) {
-        logger.warn({ err, eventId: envelope.id, type: envelope.type }, 'publish not confirmed');
-        throw new AppError('UNAVAILABLE', 'Message broker did not accept the message, try again');
+        logger.warn({ err, eventId: envelope.id, type: envelope.type }, 'publish not confirmed; outcome unknown');
+        throw new PublishOutcomeUnknown();
       } finally {
         inFlight--;
       }
