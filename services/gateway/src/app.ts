@@ -8,18 +8,17 @@ import type { AmqpConnectionManager, AuthzClient, EventPublisher, Logger, Metric
 import { authenticate } from './auth/handshake.js';
 import { createEnvelopeConsumer, type EnvelopeConsumer } from './broker/consumer.js';
 import { broadcastHistoryEvent } from './broadcast/broadcast.js';
-import { broadcastCreated } from './broadcast/message-created.js';
+import { encodeMessageCreated } from './broadcast/message-created.js';
 import { createAuthorizer } from './channels/authorize.js';
 import { registerChannelHandlers } from './channels/handlers.js';
 import type { GatewayConfig } from './config.js';
 import { createHealthApp } from './health/http.js';
 import { applyMembershipEvent } from './membership/apply.js';
 import { resyncMembership } from './membership/resync.js';
-import { createRoomsAdapter } from './redis.js';
+import { createRoomsAdapter, roomsChannelPrefix } from './redis.js';
 import { createAdmission } from './send/admission.js';
 import { createInFlight } from './send/inflight.js';
-import { createSendMessage } from './send/send-message.js';
-import { createTurns } from './send/turns.js';
+import { createFlushTimers, createSendMessage } from './send/send-message.js';
 import { splitArgs } from './socket/ack.js';
 import { installGuard } from './socket/guard.js';
 import { createLocalSockets } from './socket/registry.js';
@@ -99,23 +98,31 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
   const sockets = createLocalSockets(io);
   const authorizer = createAuthorizer(authz);
   const inFlight = createInFlight();
+  const channelPrefix = roomsChannelPrefix(config.REDIS_PREFIX);
+  const holdMs = 7_000;
   const admission = createAdmission({
     redis,
     prefix: config.REDIS_PREFIX,
+    channelPrefix,
     limit: config.SEND_RATE_LIMIT,
     windowMs: config.SEND_RATE_WINDOW_MS,
     pendingTtlMs: config.NONCE_PENDING_TTL_MS,
+    holdMs,
     logger,
   });
+  // Past the hold (plus a second: ids carry whole seconds), a parked channel is flushed by this gateway.
+  const flushTimers = createFlushTimers((channelId) => admission.flush(channelId), holdMs + 1_000, logger);
+  const sendOutcomes = metrics?.counter('chorus_gateway_sends_total', 'message:send outcomes after admission', ['outcome']);
   const sendMessage = createSendMessage({
     authorize: authorizer.authorize,
     admission,
-    turns: createTurns({ earliestInFlight: (channelId) => admission.earliestInFlight(channelId) }),
     publisher,
-    broadcast: (message) => broadcastCreated(io, message),
+    encodeBroadcast: (message) => encodeMessageCreated(channelPrefix, message).payload,
+    parked: (channelId) => flushTimers.arm(channelId),
     inFlight,
     accepting: () => accepting,
     logger,
+    ...(sendOutcomes ? { count: (outcome) => sendOutcomes.inc({ outcome }) } : {}),
   });
 
   const sendSeconds = metrics?.histogram('chorus_gateway_send_seconds', 'message:send from receipt to ack, by result', ['result']);
@@ -194,6 +201,7 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
     },
     async close() {
       accepting = false;
+      flushTimers.clear();
       // Close each connection's transport once its write buffer is flushed (acks of the sends that just
       // finished are still queued there; io.close() alone would discard them). No disconnect packet is
       // sent, so socket.io-client sees "transport close" and reconnects, to another gateway.

@@ -63,8 +63,11 @@ function guardSubscriptions(sub: Redis, logger: Logger): void {
  * it has sockets in. Channel names live under REDIS_PREFIX.
  */
 export function createRoomsAdapter(clients: RedisClients, prefix: string): ServerOptions['adapter'] {
-  return createShardedAdapter(clients.redis, clients.sub, { channelPrefix: `${prefix}socket.io`, subscriptionMode: 'dynamic' });
+  return createShardedAdapter(clients.redis, clients.sub, { channelPrefix: roomsChannelPrefix(prefix), subscriptionMode: 'dynamic' });
 }
+
+/** The adapter's channel prefix: the send script publishes `message:created` on the same shard channels. */
+export const roomsChannelPrefix = (prefix: string): string => `${prefix}socket.io`;
 
 /** Resolves when the client is ready (or at once if it already is). */
 export function redisReady(client: Redis): Promise<void> {

@@ -4,7 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createLogger } from '@chorus/runtime';
-import { createRedisClients, createRoomsAdapter, redisReady, type RedisClients } from '../src/redis.js';
+import type { Message } from '@chorus/contracts';
+import { encodeMessageCreated } from '../src/broadcast/message-created.js';
+import { createRedisClients, createRoomsAdapter, redisReady, roomsChannelPrefix, type RedisClients } from '../src/redis.js';
 import { isolated } from '../../../test/support/isolated.js';
 import { waitFor } from '../../../test/support/wait.js';
 
@@ -88,5 +90,35 @@ describe('sharded redis adapter over ioredis', () => {
     a.io.to('channel:3').emit('news', 'after reconnect');
     await waitFor(() => onB.got.length === 1, 'delivery after reconnect');
     expect(onB.got).toEqual(['after reconnect']);
+  });
+
+  it('delivers a message:created that Redis itself published (the send script), on every server, the publisher\'s too', async () => {
+    const a = await startServer();
+    const b = await startServer();
+    const channelId = 'cccccccccccccccccccccccc';
+    const seen = (url: string) =>
+      client(url, `channel:${channelId}`).then(({ socket }) => {
+        const got: Message[] = [];
+        socket.on('message:created', (m: Message) => got.push(m));
+        return got;
+      });
+    const onA = await seen(a.url);
+    const onB = await seen(b.url);
+    const message: Message = {
+      id: '6740a1b2000000000000002a',
+      channelId,
+      serverId: 'dddddddddddddddddddddddd',
+      author: { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', username: 'ada' },
+      content: 'from lua',
+      nonce: 'n-1',
+      createdAt: '2026-11-21T14:00:00.000Z',
+      editedAt: null,
+    };
+    const { channel, payload } = encodeMessageCreated(roomsChannelPrefix(iso.redisPrefix), message);
+    // The same call the send script makes, from a plain connection that belongs to no adapter.
+    await a.clients.redis.eval("return redis.call('SPUBLISH', KEYS[1], ARGV[1])", 1, channel, payload);
+    await waitFor(() => onA.length === 1 && onB.length === 1, 'delivered on both servers');
+    expect(onA).toEqual([message]);
+    expect(onB).toEqual([message]);
   });
 });

@@ -4,6 +4,7 @@ import { createLogger } from '@chorus/runtime';
 import type { Message } from '@chorus/contracts';
 import { createAdmission, type Admission } from '../src/send/admission.js';
 import { isolated } from '../../../test/support/isolated.js';
+import { waitFor } from '../../../test/support/wait.js';
 import { newId } from './support/stand-ins.js';
 
 const iso = isolated('gw-admission');
@@ -13,7 +14,8 @@ let redisB: Redis;
 let gatewayA: Admission;
 let gatewayB: Admission;
 
-const options = (redis: Redis) => ({ redis, prefix: iso.redisPrefix, limit: 10, windowMs: 60_000, pendingTtlMs: 15_000, logger });
+const channelPrefix = `${iso.redisPrefix}socket.io`;
+const options = (redis: Redis) => ({ redis, prefix: iso.redisPrefix, channelPrefix, limit: 10, windowMs: 60_000, pendingTtlMs: 15_000, logger });
 
 /** The channel every send here goes to, unless a test says otherwise. */
 const room = newId();
@@ -89,7 +91,7 @@ describe('send admission (one Redis EVAL)', () => {
     if (first.kind !== 'ok') return;
     expect(await gatewayB.admit(user, room, 'n-1')).toEqual({ kind: 'pending' });
     const message = messageFor(first.id, user, 'n-1');
-    await gatewayA.commit(user, 'n-1', message);
+    await gatewayA.commit(user, 'n-1', message, 'b');
     expect(await gatewayB.admit(user, room, 'n-1')).toEqual({ kind: 'duplicate', message });
     // the same nonce from another user is a different send
     expect((await gatewayB.admit(newId(), room, 'n-1')).kind).toBe('ok');
@@ -116,54 +118,114 @@ describe('send admission (one Redis EVAL)', () => {
     const first = await gatewayA.admit(user, room, 'mine');
     if (first.kind !== 'ok') throw new Error('not admitted');
     const message = messageFor(first.id, user, 'mine');
-    await gatewayA.commit(user, 'mine', message);
+    await gatewayA.commit(user, 'mine', message, 'b');
     await gatewayB.release(user, room, 'ffffffffffffffffffffffff', 'mine');
     expect(await gatewayB.admit(user, room, 'mine')).toEqual({ kind: 'duplicate', message });
   });
 
-  describe('broadcast order per channel', () => {
+  it('a lost confirm keeps the nonce: the retry republishes the same message (once), then it replays', async () => {
+    const user = newId();
+    const first = await gatewayA.admit(user, room, 'lost');
+    if (first.kind !== 'ok') throw new Error('not admitted');
+    const message = messageFor(first.id, user, 'lost');
+    await gatewayA.unknown(user, 'lost', message);
+    // Any gateway: the retry gets the original to publish again, not a new id; a concurrent retry waits.
+    expect(await gatewayB.admit(user, room, 'lost')).toEqual({ kind: 'republish', message });
+    expect(await gatewayA.admit(user, room, 'lost')).toEqual({ kind: 'pending' });
+    await gatewayB.commit(user, 'lost', message, 'b');
+    expect(await gatewayA.admit(user, room, 'lost')).toEqual({ kind: 'duplicate', message });
+    // the slot stays taken (it may be a real message), and nothing else was admitted for it
+    expect(await redisA.zcard(`${iso.redisPrefix}send:rate:${user}`)).toBe(1);
+  });
+
+  it('a republish that fails again goes back to unknown, so the next retry republishes again', async () => {
+    const user = newId();
+    const first = await gatewayA.admit(user, room, 'twice');
+    if (first.kind !== 'ok') throw new Error('not admitted');
+    const message = messageFor(first.id, user, 'twice');
+    await gatewayA.unknown(user, 'twice', message);
+    expect(await gatewayB.admit(user, room, 'twice')).toEqual({ kind: 'republish', message });
+    await gatewayB.unknown(user, 'twice', message);
+    expect(await gatewayA.admit(user, room, 'twice')).toEqual({ kind: 'republish', message });
+  });
+
+  describe('broadcast order per channel (the reorder buffer in Redis)', () => {
+    let sub: Redis;
+    /** What a gateway subscribed to the channel's room would receive, in order. */
+    const received = new Map<string, string[]>();
+    beforeAll(() => {
+      sub = new Redis(iso.redisUrl);
+      sub.on('smessage', (channel: string, payload: string) => {
+        const list = received.get(channel) ?? [];
+        list.push(payload);
+        received.set(channel, list);
+      });
+    });
+    afterAll(() => sub.disconnect());
+
+    const shard = (channelId: string) => `${channelPrefix}#/#channel:${channelId}#`;
+    const listen = async (channelId: string) => {
+      await sub.ssubscribe(shard(channelId));
+      return received.get(shard(channelId)) ?? (received.set(shard(channelId), []).get(shard(channelId)) as string[]);
+    };
     const admitted = async (g: Admission, channelId: string) => {
       const r = await g.admit(newId(), channelId, undefined);
       if (r.kind !== 'ok') throw new Error(`not admitted: ${r.kind}`);
       return r.id;
     };
     const commit = (g: Admission, id: string, channelId: string) =>
-      g.commit(newId(), undefined, messageFor(id, newId(), undefined, channelId));
+      g.commit(newId(), undefined, messageFor(id, newId(), undefined, channelId), `payload:${id}`);
 
-    it('a later id waits until every earlier id of its channel was broadcast, whichever gateway holds it', async () => {
+    it('publishes a channel in id order whichever gateway confirms first, parking later ids', async () => {
       const channelId = newId();
+      const got = await listen(channelId);
       const a = await admitted(gatewayA, channelId);
       const b = await admitted(gatewayB, channelId);
       const c = await admitted(gatewayA, channelId);
-      expect(await commit(gatewayB, b, channelId)).toBe(false); // confirmed first, but a is older
-      expect(await commit(gatewayA, a, channelId)).toBe(true);
-      expect(await gatewayB.earliestInFlight(channelId)).toBe(a); // confirmed, not yet broadcast
-      await gatewayA.settle(channelId, a);
-      expect(await gatewayB.earliestInFlight(channelId)).toBe(b);
-      await gatewayB.settle(channelId, b);
-      expect(await gatewayA.earliestInFlight(channelId)).toBe(c);
-      await gatewayA.settle(channelId, c);
-      expect(await gatewayA.earliestInFlight(channelId)).toBeUndefined();
+      expect(await commit(gatewayB, c, channelId)).toBe(1); // confirmed first, but a and b are older: parked
+      expect(await commit(gatewayA, b, channelId)).toBe(2);
+      expect(await commit(gatewayB, a, channelId)).toBe(0); // a goes, and takes b and c with it
+      await waitFor(() => got.length === 3, 'three broadcasts');
+      expect(got).toEqual([`payload:${a}`, `payload:${b}`, `payload:${c}`]);
+      expect(await redisA.zcard(`${iso.redisPrefix}send:inflight:${channelId}`)).toBe(0);
       // Another channel never waits on this one.
       const other = newId();
-      expect(await commit(gatewayA, await admitted(gatewayA, other), other)).toBe(true);
+      const otherGot = await listen(other);
+      await admitted(gatewayA, channelId); // in flight in the first channel
+      const x = await admitted(gatewayB, other);
+      expect(await commit(gatewayB, x, other)).toBe(0);
+      await waitFor(() => otherGot.length === 1, 'the other channel');
     });
 
-    it('a send that failed stops holding the channel at once, one whose gateway died after the hold time', async () => {
+    it('a refused send or an unknown outcome stops holding the channel at once', async () => {
       const channelId = newId();
+      const got = await listen(channelId);
       const a = await admitted(gatewayA, channelId);
       const b = await admitted(gatewayB, channelId);
-      expect(await gatewayB.earliestInFlight(channelId)).toBe(a);
-      await gatewayA.release(newId(), channelId, a, undefined);
-      expect(await gatewayB.earliestInFlight(channelId)).toBe(b);
+      const c = await admitted(gatewayB, channelId);
+      expect(await commit(gatewayB, c, channelId)).toBe(1);
+      expect(await gatewayA.release(newId(), channelId, a, undefined)).toBe(1); // b still in flight
+      expect(await gatewayB.unknown(newId(), undefined, messageFor(b, newId(), undefined, channelId))).toBe(0);
+      await waitFor(() => got.length === 1, 'c broadcast');
+      expect(got).toEqual([`payload:${c}`]);
+    });
 
-      // An id admitted long ago and never settled: its gateway died between admission and broadcast.
+    it('an id whose gateway died holds the channel only for the hold time; a late or republished id goes at once', async () => {
+      const channelId = newId();
+      const got = await listen(channelId);
+      // Admitted long ago and never committed: its gateway died between admission and commit.
       const abandoned = `${(Math.floor(Date.now() / 1000) - 60).toString(16).padStart(8, '0')}${'0'.repeat(16)}`;
       await redisA.zadd(`${iso.redisPrefix}send:inflight:${channelId}`, 0, abandoned);
+      const live = `${Math.floor(Date.now() / 1000).toString(16).padStart(8, '0')}${'0'.repeat(15)}1`;
+      await redisA.zadd(`${iso.redisPrefix}send:inflight:${channelId}`, 0, live);
       const c = await admitted(gatewayA, channelId);
-      await gatewayB.settle(channelId, b);
-      expect(await commit(gatewayA, c, channelId)).toBe(true);
-      expect(await redisA.zrange(`${iso.redisPrefix}send:inflight:${channelId}`, 0, -1)).toEqual([c]);
+      expect(await commit(gatewayA, c, channelId)).toBe(1); // the abandoned one is dropped; `live` is recent
+      await redisA.zrem(`${iso.redisPrefix}send:inflight:${channelId}`, live); // as if it were abandoned too
+      expect(await gatewayB.flush(channelId)).toBe(0);
+      // An id no longer in flight (republished, or dropped as abandoned) is published on commit.
+      expect(await commit(gatewayB, abandoned, channelId)).toBe(0);
+      await waitFor(() => got.length === 2, 'both broadcasts');
+      expect(got).toEqual([`payload:${c}`, `payload:${abandoned}`]);
     });
   });
 });

@@ -219,6 +219,40 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
     expect(stored.map((m) => m.content)).toEqual(['marker', 'exactly once']);
   });
 
+  it('concurrent sends through both gateways into one channel: every socket sees strictly increasing ids, none missing', async () => {
+    const owner = await register('owner');
+    const others = await Promise.all(['u1', 'u2', 'u3'].map((n) => register(n)));
+    const { serverId, channelId } = await createServer(owner);
+    for (const u of others) await joinServer(u, serverId);
+    const people = [owner, ...others];
+    // Each person on both gateways: senders alternate gateways, every socket is a receiver.
+    const sockets = await Promise.all(people.flatMap((u) => [on(gw1, u), on(gw2, u)]));
+    for (const c of sockets) await joinRoom(c, channelId);
+    const seen = sockets.map((c) => record(c, 'message:created'));
+
+    const perPerson = 10; // the fleet-wide rate limit (10 per 10 s) allows exactly this many each
+    const acks = await Promise.all(
+      people.flatMap((_u, p) =>
+        Array.from({ length: perPerson }, (_v, i) => send(sockets[p * 2 + (i % 2)]!, channelId, `p${p} m${i}`, `order-${p}-${i}`)),
+      ),
+    );
+    const ids = acks.map((a) => {
+      if (!a.ok) throw new Error(JSON.stringify(a));
+      return a.message.id;
+    });
+    const all = [...ids].sort();
+    await waitFor(() => seen.every((s) => s.length >= all.length), 'every message on every socket');
+    for (const s of seen) {
+      const got = s.map((m) => m.id);
+      expect(got).toEqual(all); // every id, once, in strictly increasing order
+    }
+    const stored = await waitFor(async () => {
+      const page = await historyOf(owner, channelId);
+      return page.length === all.length ? page : undefined;
+    }, 'all of them in history');
+    expect(stored.map((m) => m.id)).toEqual([...all].reverse());
+  });
+
   it('the 11th send in 10 s is RATE_LIMITED even when spread over both gateways', async () => {
     const dave = await register('dave');
     const { channelId } = await createServer(dave);

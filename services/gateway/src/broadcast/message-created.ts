@@ -1,17 +1,46 @@
+import { MessageType, type ClusterMessage } from 'socket.io-adapter';
 import { PacketType } from 'socket.io-parser';
-import type { Message } from '@chorus/contracts';
-import { channelRoom, type GatewayServer } from '../types.js';
+import type { Message, ServerToClientEvents } from '@chorus/contracts';
+import { channelRoom } from '../types.js';
+
+/** One room broadcast in the sharded Redis adapter's wire format: SPUBLISH `payload` on `channel`. */
+export interface RoomBroadcast {
+  channel: string;
+  payload: string;
+}
 
 /**
- * Emits `message:created` to the channel's room on every gateway, and resolves once this gateway's own
- * sockets have it. That is `io.to(room).emit()` minus one detail it hides: the cluster adapter publishes
- * to Redis first and delivers locally only when Redis answered. The send path marks a message settled
- * (letting later ids of the channel go) only after this resolves, so no client anywhere can get a later
- * message before this one.
+ * The cluster-adapter sender id of the send path's broadcasts. No gateway's adapter has it (theirs are
+ * random), so every gateway — the sender's own included — delivers them to its local sockets.
  */
-export function broadcastCreated(io: GatewayServer, message: Message): Promise<void> {
-  const packet = { type: PacketType.EVENT, data: ['message:created', message] };
-  const opts = { rooms: new Set([channelRoom(message.channelId)]), except: new Set<string>(), flags: {} };
-  // Typed `void` (the in-memory adapter is synchronous); the Redis adapter returns its promise.
-  return Promise.resolve(io.of('/').adapter.broadcast(packet, opts));
+export const SEND_PATH_UID = 'chorus-send-path';
+
+/**
+ * Encodes `io.to(room).emit(event, ...args)` as the message a ShardedRedisAdapter (dynamic subscription
+ * mode) publishes for it, so that something other than the adapter — here Redis itself, inside the send
+ * script — can publish it: `{uid, nsp, type: BROADCAST, data: {packet: EVENT [event, ...args], opts}}`,
+ * JSON (the adapter decodes anything starting with `{` as JSON), on `<channelPrefix>#/#<room>#`
+ * (sharded-adapter.js `dynamicChannel`). Typed from `ServerToClientEvents` like `io.emit`, and serialised
+ * once per message however many gateways and sockets receive it.
+ */
+export function encodeRoomBroadcast<E extends keyof ServerToClientEvents>(
+  channelPrefix: string,
+  room: string,
+  event: E,
+  ...args: Parameters<ServerToClientEvents[E]>
+): RoomBroadcast {
+  const message: ClusterMessage = {
+    uid: SEND_PATH_UID,
+    nsp: '/',
+    type: MessageType.BROADCAST,
+    data: { packet: { type: PacketType.EVENT, nsp: '/', data: [event, ...args] }, opts: { rooms: [room], except: [], flags: {} } },
+  };
+  return { channel: roomShardChannel(channelPrefix, room), payload: JSON.stringify(message) };
 }
+
+/** The shard channel the sharded adapter subscribes a room to (`dynamic` mode, default namespace). */
+export const roomShardChannel = (channelPrefix: string, room: string): string => `${channelPrefix}#/#${room}#`;
+
+/** `message:created` to the channel's room on every gateway. */
+export const encodeMessageCreated = (channelPrefix: string, message: Message): RoomBroadcast =>
+  encodeRoomBroadcast(channelPrefix, channelRoom(message.channelId), 'message:created', message);

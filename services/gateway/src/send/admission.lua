@@ -1,35 +1,68 @@
--- The gateway fleet's send admission, atomic in Redis (one round trip per step).
--- ARGV[1] selects the step; KEYS are always: [1] the user's rate ZSET, [2] the user's nonce key,
--- [3] the fleet's id clock (hash: sec, seq), [4] the channel's in-flight ZSET (ids, all score 0, so
--- lexical order is id order).
+-- The gateway fleet's send path in Redis: admission, and each channel's broadcast order. Every step is
+-- one atomic script call. ARGV[1] selects the step; KEYS are always:
+--   [1] the user's rate ZSET  [2] the user's nonce key  [3] the fleet's id clock (hash: sec, seq)
+--   [4] the channel's in-flight ZSET (admitted ids not yet broadcast or failed; all score 0, so
+--       lexical order is id order)  [5] the channel's parked HASH (id -> broadcast payload)
+--
+-- Nonce key values: 'P:<id>' (admitted, outcome not known yet, NONCE_PENDING_TTL_MS), 'U:<message json>'
+-- (published but the confirm never came: unknown; the retry republishes it), 'R:<deadline ms>:<message
+-- json>' (a retry is republishing it; another retry may take over after the deadline), '<message json>'
+-- (durable: a repeat replays it).
 --
 -- admit   ARGV: limit, windowMs, pendingTtlMs, hasNonce('1'|'0'), holdSeconds
---   {'duplicate', <message json>}  the nonce was used and its message published: replay it
---   {'pending'}                    the nonce is reserved by a send still in flight (any gateway)
+--   {'duplicate', <message json>}  the nonce's message is durable: replay it
+--   {'pending'}                    a send with this nonce is in flight (any gateway)
+--   {'republish', <message json>}  the nonce's message has an unknown outcome: publish it again (same id)
 --   {'limited', <retryAfterMs>}    the rolling window is full; nothing was recorded
---   {'ok', <24-hex id>, <nowMs>}   admitted: slot taken, nonce reserved ('P:<id>'), id assigned and
---                                  added to the channel's in-flight set
---   The id is 8 hex of seconds (Redis TIME, never going backwards) + 16 hex of a fleet-wide
---   sequence: strictly increasing across every gateway.
--- release ARGV: id, hasNonce     the send failed: give the slot back, drop our reservation, leave the
---                                channel's in-flight set
--- commit  ARGV: id, hasNonce, messageJson, ttlSeconds, holdSeconds
---                                the send was published: remember it; 1 when no earlier id of the
---                                channel is still in flight (its broadcast may go now), else 0
--- earliest ARGV: holdSeconds     the channel's earliest id still in flight, or nil. An id older than
---                                holdSeconds counts as abandoned (its gateway died) and goes.
--- settle  ARGV: id, holdSeconds   the message was broadcast: leave the channel's in-flight set; returns
---                                the channel's earliest id still in flight (whose turn it now is), or nil
+--   {'ok', <24-hex id>, <nowMs>}   admitted: slot taken, nonce reserved, id assigned (8 hex of seconds
+--                                  from Redis TIME, never going backwards, + 16 hex of a fleet-wide
+--                                  sequence) and added to the channel's in-flight set
+-- commit  ARGV: id, hasNonce, messageJson, ttlSeconds, holdSeconds, shardChannel, payload
+--   The message is durable (confirmed). The nonce now replays it. Then the channel's reorder buffer:
+--   an id that is no longer in flight (a republish, or one dropped as abandoned) is SPUBLISHed at once;
+--   otherwise its payload is parked and the channel is flushed (below).
+-- release ARGV: id, hasNonce, holdSeconds, shardChannel
+--   The send was refused before it reached the broker: give the slot and the nonce back, leave the
+--   in-flight set, flush.
+-- unknown ARGV: id, hasNonce, messageJson, ttlSeconds, holdSeconds, shardChannel
+--   The publish left but was not confirmed: the nonce keeps the message ('U:'), the rate slot stays
+--   taken, the id leaves the in-flight set (the channel must not stall on it), flush.
+-- flush   ARGV: holdSeconds, shardChannel
+--   While the channel's earliest in-flight id is parked, SPUBLISH it and drop it; an earliest id older
+--   than holdSeconds that is not parked was abandoned (its gateway died) and is dropped.
+-- commit, release, unknown and flush return how many payloads of the channel are still parked.
 --
--- Broadcasting in id order per channel (commit or earliest, then settle after the broadcast) is what lets a client
--- that reconnects catch up with `after=<last id it saw>`: it never sees an id before an earlier one.
+-- Every message:created of a channel is SPUBLISHed by Redis itself, inside these atomic scripts, in id
+-- order: every subscriber (every gateway) receives them in that order by construction.
 local step = ARGV[1]
 
-local function earliestInFlight(holdSeconds)
-  local t = redis.call('TIME')
-  local stale = string.format('%08x', math.max(0, tonumber(t[1]) - tonumber(holdSeconds))) .. '0000000000000000'
-  redis.call('ZREMRANGEBYLEX', KEYS[4], '-', '(' .. stale)
-  return redis.call('ZRANGE', KEYS[4], 0, 0)[1]
+local function flush(holdSeconds, shardChannel)
+  local stale
+  while true do
+    local head = redis.call('ZRANGE', KEYS[4], 0, 0)[1]
+    if not head then break end
+    local payload = redis.call('HGET', KEYS[5], head)
+    if payload then
+      redis.call('SPUBLISH', shardChannel, payload)
+      redis.call('HDEL', KEYS[5], head)
+      redis.call('ZREM', KEYS[4], head)
+    else
+      if not stale then
+        local t = redis.call('TIME')
+        stale = string.format('%08x', math.max(0, tonumber(t[1]) - tonumber(holdSeconds))) .. '0000000000000000'
+      end
+      if head >= stale then break end
+      redis.call('ZREM', KEYS[4], head)
+    end
+  end
+  return redis.call('HLEN', KEYS[5])
+end
+
+local function storeUnknown(id, json, ttl)
+  local v = redis.call('GET', KEYS[2])
+  if v == false or v == 'P:' .. id or string.sub(v, 1, 2) == 'R:' then
+    redis.call('SET', KEYS[2], 'U:' .. json, 'EX', ttl)
+  end
 end
 
 if step == 'admit' then
@@ -45,7 +78,18 @@ if step == 'admit' then
   if hasNonce then
     local v = redis.call('GET', KEYS[2])
     if v then
-      if string.sub(v, 1, 2) == 'P:' then return {'pending'} end
+      local kind = string.sub(v, 1, 2)
+      if kind == 'P:' then return {'pending'} end
+      if kind == 'U:' or kind == 'R:' then
+        local json = string.sub(v, 3)
+        if kind == 'R:' then
+          local sep = string.find(json, ':', 1, true)
+          if tonumber(string.sub(json, 1, sep - 1)) > nowMs then return {'pending'} end
+          json = string.sub(json, sep + 1)
+        end
+        redis.call('SET', KEYS[2], 'R:' .. string.format('%.0f', nowMs + tonumber(pendingTtl)) .. ':' .. json, 'KEEPTTL')
+        return {'republish', json}
+      end
       return {'duplicate', v}
     end
   end
@@ -70,35 +114,46 @@ if step == 'admit' then
   redis.call('PEXPIRE', KEYS[1], window)
   if hasNonce then redis.call('SET', KEYS[2], 'P:' .. id, 'PX', pendingTtl) end
   redis.call('ZADD', KEYS[4], 0, id)
-  redis.call('EXPIRE', KEYS[4], holdSeconds * 2)
+  redis.call('EXPIRE', KEYS[4], holdSeconds * 4)
   return {'ok', id, string.format('%.0f', nowMs)}
+end
+
+if step == 'commit' then
+  local id = ARGV[2]
+  if ARGV[3] == '1' then
+    local v = redis.call('GET', KEYS[2])
+    if v == false or v == 'P:' .. id or string.sub(v, 1, 2) == 'R:' or string.sub(v, 1, 2) == 'U:' then
+      redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5])
+    end
+  end
+  if not redis.call('ZSCORE', KEYS[4], id) then
+    redis.call('SPUBLISH', ARGV[7], ARGV[8])
+    return redis.call('HLEN', KEYS[5])
+  end
+  redis.call('HSET', KEYS[5], id, ARGV[8])
+  redis.call('EXPIRE', KEYS[5], tonumber(ARGV[6]) * 4)
+  return flush(ARGV[6], ARGV[7])
 end
 
 if step == 'release' then
   local id = ARGV[2]
   redis.call('ZREM', KEYS[1], id)
   redis.call('ZREM', KEYS[4], id)
+  redis.call('HDEL', KEYS[5], id)
   if ARGV[3] == '1' and redis.call('GET', KEYS[2]) == 'P:' .. id then redis.call('DEL', KEYS[2]) end
-  return 1
+  return flush(ARGV[4], ARGV[5])
 end
 
-if step == 'commit' then
-  if ARGV[3] == '1' then
-    local v = redis.call('GET', KEYS[2])
-    if v == false or v == 'P:' .. ARGV[2] then redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5]) end
-  end
-  local first = earliestInFlight(ARGV[6])
-  if first and first < ARGV[2] then return 0 end
-  return 1
+if step == 'unknown' then
+  local id = ARGV[2]
+  if ARGV[3] == '1' then storeUnknown(id, ARGV[4], ARGV[5]) end
+  redis.call('ZREM', KEYS[4], id)
+  redis.call('HDEL', KEYS[5], id)
+  return flush(ARGV[6], ARGV[7])
 end
 
-if step == 'earliest' then
-  return earliestInFlight(ARGV[2]) or false
+if step == 'flush' then
+  return flush(ARGV[2], ARGV[3])
 end
 
-if step == 'settle' then
-  redis.call('ZREM', KEYS[4], ARGV[2])
-  return earliestInFlight(ARGV[3]) or false
-end
-
-return redis.error_reply('unknown admission step')
+return redis.error_reply('unknown send step')

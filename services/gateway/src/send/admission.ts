@@ -3,41 +3,48 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { LIMITS, Message } from '@chorus/contracts';
 import { AppError, type Logger } from '@chorus/runtime';
+import { roomShardChannel } from '../broadcast/message-created.js';
+import { channelRoom } from '../types.js';
 
 export type AdmitResult =
   | { kind: 'ok'; id: string; createdAt: string }
   | { kind: 'duplicate'; message: Message }
+  /** The nonce's message was published but its confirm never came: publish the same message again. */
+  | { kind: 'republish'; message: Message }
   | { kind: 'pending' }
   | { kind: 'limited'; retryAfterMs: number };
 
+/**
+ * The send path's Redis side (admission.lua): one script call per step. Every step after admission
+ * resolves with how many broadcasts of the channel are still parked (waiting for an earlier id).
+ */
 export interface Admission {
-  /**
-   * One round trip: nonce lookup, rolling-window rate limit, id + timestamp, nonce reservation, and
-   * the id joins the channel's in-flight set.
-   */
+  /** Nonce lookup, rolling-window rate limit, id + timestamp, nonce reservation, the id joins the channel's in-flight set. */
   admit(userId: string, channelId: string, nonce: string | undefined): Promise<AdmitResult>;
-  /** The admitted send was not published: give back its slot, its nonce reservation and its place. */
-  release(userId: string, channelId: string, id: string, nonce: string | undefined): Promise<void>;
   /**
-   * The admitted send was published: its nonce now answers with this message for 10 minutes. Resolves
-   * true when it may be broadcast now, false while an earlier id of its channel is still in flight.
+   * The message is durable in the broker: its nonce now replays it, and its broadcast (`payload`, the
+   * adapter's wire format) is published by Redis as soon as every earlier id of the channel was.
    */
-  commit(userId: string, nonce: string | undefined, message: Message): Promise<boolean>;
-  /** The channel's earliest id still in flight, if any (abandoned ones expire after `holdMs`). */
-  earliestInFlight(channelId: string): Promise<string | undefined>;
-  /** The message was broadcast: later ids of its channel may go. Resolves with the channel's earliest id now in flight. */
-  settle(channelId: string, id: string): Promise<string | undefined>;
+  commit(userId: string, nonce: string | undefined, message: Message, payload: string): Promise<number>;
+  /** The send was refused before it reached the broker: slot, nonce reservation and place given back. */
+  release(userId: string, channelId: string, id: string, nonce: string | undefined): Promise<number>;
+  /** The publish left but was never confirmed: the nonce keeps the message for a republish; the channel moves on. */
+  unknown(userId: string, nonce: string | undefined, message: Message): Promise<number>;
+  /** Publishes the channel's parked broadcasts whose turn came (dropping earlier ids abandoned for `holdMs`). */
+  flush(channelId: string): Promise<number>;
 }
 
 export interface AdmissionOptions {
   redis: Redis;
   prefix: string;
+  /** The rooms adapter's channel prefix (redis.ts `roomsChannelPrefix`). */
+  channelPrefix: string;
   limit: number;
   windowMs: number;
   pendingTtlMs: number;
   /**
    * How long an earlier id of the channel can hold later broadcasts back; past it, the id counts as
-   * abandoned (its gateway died between admission and broadcast). Longer than a publish can take.
+   * abandoned (its gateway died between admission and commit). Longer than a publish can take.
    */
   holdMs?: number;
   logger: Logger;
@@ -56,21 +63,36 @@ function loadScript(): { lua: string; sha: string } {
 const unavailable = () => new AppError('UNAVAILABLE', 'Send service is temporarily unavailable, try again');
 
 /** The Redis keys of the send path, all under the configured prefix. */
-export function sendKeys(prefix: string, userId: string, nonce: string | undefined, channelId: string): [string, string, string, string] {
+export function sendKeys(prefix: string, userId: string, nonce: string | undefined, channelId: string): string[] {
   return [
     `${prefix}send:rate:${userId}`,
     `${prefix}send:nonce:${userId}:${nonce ?? ''}`,
     `${prefix}send:clock`,
     `${prefix}send:inflight:${channelId}`,
+    `${prefix}send:parked:${channelId}`,
   ];
 }
 
-/** Fleet-wide send admission over Redis (see admission.lua). Redis failures surface as UNAVAILABLE. */
+const parseStored = (raw: string | undefined, logger: Logger, userId: string): Message => {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw ?? '');
+  } catch {
+    value = undefined;
+  }
+  const message = Message.safeParse(value);
+  if (message.success) return message.data;
+  logger.error({ userId }, 'stored nonce does not hold a valid message');
+  throw new AppError('INTERNAL', 'The original message of this nonce cannot be read');
+};
+
+/** Fleet-wide send admission and per-channel broadcast order over Redis (see admission.lua). */
 export function createAdmission(options: AdmissionOptions): Admission {
-  const { redis, prefix, limit, windowMs, pendingTtlMs, logger } = options;
+  const { redis, prefix, channelPrefix, limit, windowMs, pendingTtlMs, logger } = options;
   const nonceTtl = options.nonceTtlSeconds ?? LIMITS.nonceTtlSeconds;
   const holdSeconds = Math.ceil((options.holdMs ?? 7_000) / 1000);
   const { lua, sha } = loadScript();
+  const shard = (channelId: string) => roomShardChannel(channelPrefix, channelRoom(channelId));
 
   const run = async (keys: string[], args: (string | number)[]): Promise<unknown> => {
     try {
@@ -80,19 +102,13 @@ export function createAdmission(options: AdmissionOptions): Admission {
       return redis.eval(lua, keys.length, ...keys, ...args);
     }
   };
+  const parked = async (keys: string[], args: (string | number)[]) => Number(await run(keys, args));
 
   return {
     async admit(userId, channelId, nonce) {
       let reply: unknown;
       try {
-        reply = await run(sendKeys(prefix, userId, nonce, channelId), [
-          'admit',
-          limit,
-          windowMs,
-          pendingTtlMs,
-          nonce ? '1' : '0',
-          holdSeconds,
-        ]);
+        reply = await run(sendKeys(prefix, userId, nonce, channelId), ['admit', limit, windowMs, pendingTtlMs, nonce ? '1' : '0', holdSeconds]);
       } catch (err) {
         logger.warn({ err }, 'send admission failed');
         throw unavailable();
@@ -105,38 +121,29 @@ export function createAdmission(options: AdmissionOptions): Admission {
           return { kind };
         case 'limited':
           return { kind, retryAfterMs: Number(a) };
-        case 'duplicate': {
-          let raw: unknown;
-          try {
-            raw = JSON.parse(a!);
-          } catch {
-            raw = undefined;
-          }
-          const message = Message.safeParse(raw);
-          if (message.success) return { kind, message: message.data };
-          logger.error({ userId }, 'stored nonce does not hold a valid message');
-          throw new AppError('INTERNAL', 'The original message of this nonce cannot be read');
-        }
+        case 'duplicate':
+        case 'republish':
+          return { kind, message: parseStored(a, logger, userId) };
         default:
           logger.error({ reply }, 'unexpected admission reply');
           throw unavailable();
       }
     },
-    async release(userId, channelId, id, nonce) {
-      await run(sendKeys(prefix, userId, nonce, channelId), ['release', id, nonce ? '1' : '0']);
-    },
-    async commit(userId, nonce, message) {
+    commit(userId, nonce, message, payload) {
       const keys = sendKeys(prefix, userId, nonce, message.channelId);
       const stored = nonce ? JSON.stringify(message) : '';
-      return (await run(keys, ['commit', message.id, nonce ? '1' : '0', stored, nonceTtl, holdSeconds])) === 1;
+      return parked(keys, ['commit', message.id, nonce ? '1' : '0', stored, nonceTtl, holdSeconds, shard(message.channelId), payload]);
     },
-    async earliestInFlight(channelId) {
-      const first = await run(sendKeys(prefix, '', undefined, channelId), ['earliest', holdSeconds]);
-      return typeof first === 'string' ? first : undefined;
+    release(userId, channelId, id, nonce) {
+      return parked(sendKeys(prefix, userId, nonce, channelId), ['release', id, nonce ? '1' : '0', holdSeconds, shard(channelId)]);
     },
-    async settle(channelId, id) {
-      const next = await run(sendKeys(prefix, '', undefined, channelId), ['settle', id, holdSeconds]);
-      return typeof next === 'string' ? next : undefined;
+    unknown(userId, nonce, message) {
+      const keys = sendKeys(prefix, userId, nonce, message.channelId);
+      const stored = nonce ? JSON.stringify(message) : '';
+      return parked(keys, ['unknown', message.id, nonce ? '1' : '0', stored, nonceTtl, holdSeconds, shard(message.channelId)]);
+    },
+    flush(channelId) {
+      return parked(sendKeys(prefix, '', undefined, channelId), ['flush', holdSeconds, shard(channelId)]);
     },
   };
 }

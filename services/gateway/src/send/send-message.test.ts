@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AppError, createLogger, type EventPublisher } from '@chorus/runtime';
+import { AppError, PublishOutcomeUnknown, createLogger, type EventPublisher } from '@chorus/runtime';
 import type { AnyEnvelope, Message } from '@chorus/contracts';
 import type { Admission, AdmitResult } from './admission.js';
 import { createInFlight } from './inflight.js';
@@ -25,18 +25,13 @@ function setup(
   admits: AdmitResult[] = [{ kind: 'ok', id: admittedId, createdAt: '2026-11-21T14:00:00.000Z' }],
 ) {
   const published: AnyEnvelope[] = [];
-  const broadcast: Message[] = [];
   const admission = {
     admit: vi.fn(async () => admits.shift() ?? { kind: 'pending' as const }),
-    release: vi.fn(async () => undefined),
-    commit: vi.fn(async () => true),
-    earliestInFlight: vi.fn(async () => undefined),
-    settle: vi.fn(async () => undefined),
+    release: vi.fn(async () => 0),
+    commit: vi.fn(async (_u: string, _n: string | undefined, _m: Message, _p: string) => 0),
+    unknown: vi.fn(async () => 0),
+    flush: vi.fn(async () => 0),
   } satisfies Admission;
-  const turns = {
-    wait: vi.fn(async (_channelId: string, _id: string, _timeoutMs: number) => true),
-    learned: vi.fn((_channelId: string, _earliest: string | undefined) => undefined),
-  };
   const publisher: EventPublisher = {
     inFlight: 0,
     isUp: () => true,
@@ -45,25 +40,28 @@ function setup(
     }) as EventPublisher['publish'],
     close: async () => undefined,
   };
+  const parked = vi.fn((_channelId: string) => undefined);
+  const outcomes: string[] = [];
   const deps: SendDeps = {
     authorize: async () => channel,
     admission,
     publisher,
-    broadcast: (m) => void broadcast.push(m),
+    encodeBroadcast: (m) => `broadcast:${m.id}`,
+    parked,
     inFlight: createInFlight(),
-    turns,
     accepting: () => true,
     logger: createLogger('test', 'silent'),
+    count: (o) => void outcomes.push(o),
     pendingWaitMs: 50,
     sleep: async () => undefined,
     ...overrides,
   };
-  return { send: createSendMessage(deps), admission, turns, published, broadcast, deps };
+  return { send: createSendMessage(deps), admission, published, parked, outcomes, deps };
 }
 
 describe('send pipeline', () => {
-  it('publishes, then remembers the nonce, broadcasts and acks with the trimmed message', async () => {
-    const { send, published, broadcast, admission } = setup();
+  it('publishes, then commits (nonce + broadcast, serialised once) and acks with the trimmed message', async () => {
+    const { send, published, admission, parked, outcomes } = setup();
     const ack = await send(user, { channelId: channel.id, content: '  hi  ', nonce: 'n' });
     const message = {
       id: admittedId,
@@ -77,8 +75,10 @@ describe('send pipeline', () => {
     };
     expect(ack).toEqual({ ok: true, message });
     expect(published.map((e) => [e.type, e.payload])).toEqual([['message.created', message]]);
-    expect(admission.commit).toHaveBeenCalledWith(user.id, 'n', message);
-    expect(broadcast).toEqual([message]);
+    expect(admission.commit).toHaveBeenCalledWith(user.id, 'n', message, `broadcast:${admittedId}`);
+    expect(admission.commit).toHaveBeenCalledTimes(1);
+    expect(parked).not.toHaveBeenCalled();
+    expect(outcomes).toEqual(['ok']);
   });
 
   it('refuses invalid input before authorization or admission (those do not count)', async () => {
@@ -99,57 +99,72 @@ describe('send pipeline', () => {
     expect(admission.admit).not.toHaveBeenCalled();
   });
 
-  it('when the broker does not confirm: UNAVAILABLE, slot and nonce released, nothing broadcast', async () => {
-    const { send, admission, broadcast, deps } = setup();
+  it('when the broker refuses before the message left: UNAVAILABLE, slot and nonce released, nothing committed', async () => {
+    const { send, admission, deps } = setup();
     deps.publisher.publish = async () => {
       throw new AppError('UNAVAILABLE', 'broker down');
     };
     const ack = await send(user, { channelId: channel.id, content: 'hi', nonce: 'n' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
     expect(admission.release).toHaveBeenCalledWith(user.id, channel.id, admittedId, 'n');
+    expect(admission.unknown).not.toHaveBeenCalled();
     expect(admission.commit).not.toHaveBeenCalled();
-    expect(broadcast).toEqual([]);
   });
 
-  it('broadcasts only after every earlier message of the channel was, then lets later ones go', async () => {
-    const { send, admission, turns, broadcast } = setup();
-    admission.commit.mockResolvedValueOnce(false);
-    turns.wait.mockImplementationOnce(async () => {
-      expect(broadcast).toEqual([]);
-      return true;
-    });
-    const ack = await send(user, { channelId: channel.id, content: 'hi' });
-    expect(ack).toMatchObject({ ok: true, message: { id: admittedId } });
-    expect(turns.wait).toHaveBeenCalledWith(channel.id, admittedId, 250);
-    expect(broadcast.map((m) => m.id)).toEqual([admittedId]);
-    expect(admission.settle).toHaveBeenCalledWith(channel.id, admittedId);
-    await vi.waitFor(() => expect(turns.learned).toHaveBeenCalledWith(channel.id, undefined));
+  it('when the confirm never came (outcome unknown): the nonce keeps the message, nothing is released', async () => {
+    const { send, admission, deps, outcomes } = setup();
+    deps.publisher.publish = async () => {
+      throw new PublishOutcomeUnknown();
+    };
+    const ack = await send(user, { channelId: channel.id, content: 'hi', nonce: 'n' });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringContaining('same nonce') } });
+    expect(admission.release).not.toHaveBeenCalled();
+    expect(admission.unknown).toHaveBeenCalledWith(user.id, 'n', expect.objectContaining({ id: admittedId, content: 'hi' }));
+    expect(admission.commit).not.toHaveBeenCalled();
+    expect(outcomes).toEqual(['unknown']);
   });
 
-  it('does not wait when commit says no earlier message is in flight', async () => {
-    const { send, turns, broadcast } = setup();
+  it('a retry of an unknown outcome republishes the original message (same id) and acks it, not a duplicate', async () => {
+    const { send, admission, published, outcomes } = setup({}, [{ kind: 'republish', message: original }]);
+    const ack = await send(user, { channelId: channel.id, content: 'first', nonce: 'n' });
+    expect(ack).toEqual({ ok: true, message: original });
+    expect(published.map((e) => e.payload)).toEqual([original]);
+    expect(admission.commit).toHaveBeenCalledWith(user.id, 'n', original, `broadcast:${original.id}`);
+    expect(outcomes).toEqual(['republished']);
+  });
+
+  it('a republish that fails again, even refused, stays unknown (the first attempt may be in the broker)', async () => {
+    const { send, admission, deps } = setup({}, [{ kind: 'republish', message: original }]);
+    deps.publisher.publish = async () => {
+      throw new AppError('UNAVAILABLE', 'broker down');
+    };
+    expect(await send(user, { channelId: channel.id, content: 'first', nonce: 'n' })).toMatchObject({ ok: false });
+    expect(admission.release).not.toHaveBeenCalled();
+    expect(admission.unknown).toHaveBeenCalledWith(user.id, 'n', original);
+  });
+
+  it('arms the channel flush when its commit left broadcasts parked behind an earlier id', async () => {
+    const { send, admission, parked } = setup();
+    admission.commit.mockResolvedValueOnce(2);
     expect(await send(user, { channelId: channel.id, content: 'hi' })).toMatchObject({ ok: true });
-    expect(turns.wait).not.toHaveBeenCalled();
-    expect(broadcast).toHaveLength(1);
+    expect(parked).toHaveBeenCalledWith(channel.id);
   });
 
-  it('broadcasts anyway when the turn does not come in time', async () => {
-    const { send, admission, turns, broadcast } = setup();
-    admission.commit.mockResolvedValueOnce(false);
-    turns.wait.mockResolvedValueOnce(false);
-    expect(await send(user, { channelId: channel.id, content: 'hi' })).toMatchObject({ ok: true });
-    expect(broadcast).toHaveLength(1);
+  it('acks ok when the message is durable even if the commit fails (Redis down after the confirm)', async () => {
+    const { send, admission } = setup();
+    admission.commit.mockRejectedValueOnce(new Error('redis down'));
+    expect(await send(user, { channelId: channel.id, content: 'hi' })).toMatchObject({ ok: true, message: { id: admittedId } });
   });
 
   it('a duplicate nonce acks the original with duplicate:true and publishes nothing', async () => {
-    const { send, published, broadcast } = setup({}, [{ kind: 'duplicate', message: original }]);
+    const { send, published, admission } = setup({}, [{ kind: 'duplicate', message: original }]);
     expect(await send(user, { channelId: channel.id, content: 'second', nonce: 'n' })).toEqual({
       ok: true,
       duplicate: true,
       message: original,
     });
     expect(published).toEqual([]);
-    expect(broadcast).toEqual([]);
+    expect(admission.commit).not.toHaveBeenCalled();
   });
 
   it('waits for a duplicate whose original is still in flight, then answers with the original', async () => {

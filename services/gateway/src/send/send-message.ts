@@ -8,53 +8,55 @@ import {
   type Message,
   type MessageSendAck,
 } from '@chorus/contracts';
-import { AppError, type EventPublisher, type Logger } from '@chorus/runtime';
+import { AppError, PublishOutcomeUnknown, type EventPublisher, type Logger } from '@chorus/runtime';
 import type { Authorize } from '../channels/authorize.js';
 import { ackError, fail, failure } from '../socket/ack.js';
 import type { Admission } from './admission.js';
 import type { InFlight } from './inflight.js';
-import type { Turns } from './turns.js';
 
 export interface SendDeps {
   authorize: Authorize;
   admission: Admission;
   publisher: EventPublisher;
-  /** Emits `message:created` to the channel's room on every gateway; resolves once this gateway's sockets have it. */
-  broadcast(message: Message): void | Promise<void>;
+  /** The `message:created` broadcast of a message in the rooms adapter's wire format (serialised once). */
+  encodeBroadcast(message: Message): string;
+  /** Called when a commit left broadcasts of the channel parked: flush it later if nobody else does. */
+  parked(channelId: string): void;
   inFlight: InFlight;
-  /** Waits for a message's turn in its channel's broadcast order. */
-  turns: Turns;
   /** False once the gateway is shutting down: new sends are refused UNAVAILABLE, never dropped. */
   accepting(): boolean;
   logger: Logger;
+  /** Counts each send's outcome (a metric; the hot path writes no log line per message). */
+  count?(outcome: 'ok' | 'duplicate' | 'republished' | 'unknown' | 'refused'): void;
   /** How long a duplicate waits for its original, still in flight on some gateway, to settle. */
   pendingWaitMs?: number;
-  /**
-   * The longest a confirmed message waits for an earlier one of its channel to be broadcast first; past
-   * it (broker trouble, or a channel busier than its ordered broadcast can carry), it goes anyway.
-   */
-  turnWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * The send pipeline: validate → authorize (membership) → admit (one Redis round trip: nonce, rate limit,
- * id) → publish with a publisher confirm → remember the nonce → broadcast once every earlier id of the
- * channel has been → ack with the message. A send that is not published gives back its rate-limit slot
- * and nonce so the client can retry. Never throws: every outcome is an ack.
+ * The send pipeline: validate → authorize (membership, cached) → admit (one Redis script: nonce, rate
+ * limit, id, in-flight) → publish `message.created` with a publisher confirm → commit (one Redis script:
+ * the nonce now replays the message, and Redis publishes the broadcast in the channel's id order) → ack.
+ * Never throws: every outcome is an ack.
  *
- * Why the turn: ids are assigned at admission, but confirms come back in any order. Were each message
- * broadcast at its confirm, a client could see id 101 and then lose its connection before id 100
- * arrived; catching up with `after=101` would then skip 100 for good. Broadcasting a channel's messages
- * in id order is what makes `after=<last id seen>` complete (SPEC 5, reconnection).
+ * Order without waiting: ids are assigned at admission but confirms come back in any order. Were each
+ * message broadcast at its confirm, a client could see id 101, lose its connection before 100 arrived,
+ * and `after=101` would skip 100 for good. So the commit script is the channel's reorder buffer: it
+ * SPUBLISHes a broadcast only once every earlier id of the channel was broadcast or failed, parking it
+ * otherwise, and the commit of that earlier id publishes whatever became due. No gateway waits or polls.
+ *
+ * Outcomes of the publish: refused before it left (broker down, back-pressure) → `release` (slot, nonce
+ * and place given back; a retry is a new send). Left but not confirmed (PublishOutcomeUnknown) →
+ * `unknown`: the nonce keeps the message, and a retry with that nonce republishes the SAME message
+ * (same id; history dedupes by id) and acks it, so an unknown outcome never becomes two messages.
  */
 export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, payload: unknown) => Promise<MessageSendAck> {
   const { logger, admission } = deps;
   const pendingWaitMs = deps.pendingWaitMs ?? 8_000;
-  const turnWaitMs = deps.turnWaitMs ?? 250;
   const sleep = deps.sleep ?? defaultSleep;
+  const count = deps.count ?? (() => undefined);
 
   const admit = async (userId: string, channelId: string, nonce: string | undefined) => {
     const deadline = Date.now() + pendingWaitMs;
@@ -74,55 +76,68 @@ export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, pay
 
     const channel = await deps.authorize(user.id, channelId);
     const admitted = await admit(user.id, channel.id, nonce);
+    let message: Message;
     switch (admitted.kind) {
       case 'duplicate':
-        logger.info({ event: 'message:send', userId: user.id, channelId, messageId: admitted.message.id, ref }, 'duplicate nonce replayed');
+        count('duplicate');
         return { ok: true, duplicate: true, message: admitted.message };
       case 'pending':
         return fail('UNAVAILABLE', 'A send with this nonce is still in progress; try again');
       case 'limited':
         return failure(rateLimitedError(admitted.retryAfterMs, 'Too many messages, slow down'));
+      case 'republish':
+        message = admitted.message;
+        break;
       case 'ok':
+        message = {
+          id: admitted.id,
+          channelId: channel.id,
+          serverId: channel.serverId,
+          author: { id: user.id, username: user.username },
+          content,
+          ...(nonce !== undefined ? { nonce } : {}),
+          createdAt: admitted.createdAt,
+          editedAt: null,
+        };
         break;
     }
+    const republish = admitted.kind === 'republish';
 
-    const message: Message = {
-      id: admitted.id,
-      channelId: channel.id,
-      serverId: channel.serverId,
-      author: { id: user.id, username: user.username },
-      content,
-      ...(nonce !== undefined ? { nonce } : {}),
-      createdAt: admitted.createdAt,
-      editedAt: null,
-    };
     try {
       await deps.publisher.publish(createEnvelope('message.created', 1, message, 'gateway', ref));
     } catch (err) {
-      await admission.release(user.id, channel.id, message.id, nonce).catch((releaseErr: unknown) => {
-        logger.warn({ err: releaseErr, ref }, 'could not release a failed send; its slot and nonce expire by themselves');
+      if (republish || err instanceof PublishOutcomeUnknown) {
+        // It may be in the broker already: keep the nonce bound to this message (a republish, once its
+        // first publish was unknown, stays unknown whatever this attempt's error).
+        count('unknown');
+        const left = await admission.unknown(user.id, nonce, message).catch((markErr: unknown) => {
+          logger.warn({ err: markErr, ref, messageId: message.id }, 'could not record an unknown send outcome; its reservation expires');
+          return 0;
+        });
+        if (left > 0) deps.parked(message.channelId);
+        return fail(
+          'UNAVAILABLE',
+          nonce !== undefined
+            ? 'The message broker did not confirm this message; send it again with the same nonce'
+            : 'The message broker did not confirm this message; it may or may not have been stored',
+        );
+      }
+      count('refused');
+      const left = await admission.release(user.id, channel.id, message.id, nonce).catch((releaseErr: unknown) => {
+        logger.warn({ err: releaseErr, ref }, 'could not release a refused send; its slot and nonce expire by themselves');
+        return 0;
       });
+      if (left > 0) deps.parked(message.channelId);
       throw err;
     }
-    const turn = await admission.commit(user.id, nonce, message).catch((err: unknown) => {
-      logger.warn({ err, ref, messageId: message.id }, 'published, but the nonce could not be remembered');
-      return true;
+
+    // Durable from here on: whatever Redis does now, the ack is ok.
+    const left = await admission.commit(user.id, nonce, message, deps.encodeBroadcast(message)).catch((err: unknown) => {
+      logger.warn({ err, ref, messageId: message.id }, 'published, but not committed in Redis: no live broadcast, nonce not remembered');
+      return 0;
     });
-    if (!turn && !(await deps.turns.wait(channel.id, message.id, turnWaitMs))) {
-      // debug, not warn: under overload this is every message, and a line each would add to the load.
-      logger.debug(
-        { ref, messageId: message.id, waitedMs: turnWaitMs },
-        'an earlier message of the channel is still not broadcast; broadcasting anyway',
-      );
-    }
-    await deps.broadcast(message);
-    // Only now (published to every gateway, delivered to this one's sockets) may later ids of the channel go.
-    admission.settle(channel.id, message.id).then(
-      (next) => deps.turns.learned(channel.id, next),
-      (err: unknown) =>
-        logger.warn({ err, ref, messageId: message.id }, 'broadcast, but not marked settled; later ones wait for the turn limit'),
-    );
-    logger.info({ event: 'message:send', userId: user.id, channelId, messageId: message.id, ref }, 'message accepted');
+    if (left > 0) deps.parked(message.channelId);
+    count(republish ? 'republished' : 'ok');
     return { ok: true, message };
   };
 
@@ -135,5 +150,39 @@ export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, pay
         return ackError(err, logger, ref);
       }),
     );
+  };
+}
+
+/**
+ * One flush timer per channel per gateway: after a commit parked broadcasts (an earlier id of the channel
+ * was still in flight), flush the channel once `holdMs` passed, so a channel whose earlier send was
+ * abandoned (its gateway died) still gets its broadcasts. Normally the earlier send's own commit
+ * publishes them long before, and the timer's flush finds nothing to do.
+ */
+export function createFlushTimers(flush: (channelId: string) => Promise<number>, holdMs: number, logger: Logger) {
+  const timers = new Map<string, NodeJS.Timeout>();
+  const arm = (channelId: string) => {
+    if (timers.has(channelId)) return;
+    const timer = setTimeout(() => {
+      timers.delete(channelId);
+      flush(channelId).then(
+        (left) => {
+          if (left > 0) arm(channelId);
+        },
+        (err: unknown) => {
+          logger.warn({ err, channelId }, 'channel flush failed; retrying');
+          arm(channelId);
+        },
+      );
+    }, holdMs);
+    timer.unref();
+    timers.set(channelId, timer);
+  };
+  return {
+    arm,
+    clear() {
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+    },
   };
 }

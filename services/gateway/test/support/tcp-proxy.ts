@@ -6,6 +6,11 @@ export interface TcpProxy {
   port: number;
   /** Drops every connection and refuses new ones until `restore()`. */
   cut(): void;
+  /**
+   * Keeps forwarding what the client sends, but drops everything coming back (until `cut()`): e.g. the
+   * publish reaches RabbitMQ, its confirm never reaches the publisher.
+   */
+  dropReplies(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -13,6 +18,7 @@ export interface TcpProxy {
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const open = new Set<Socket>();
   let down = false;
+  let dropping = false;
   const server: Server = createServer((client) => {
     if (down) return void client.destroy();
     const upstream = connect(targetPort, targetHost);
@@ -27,13 +33,19 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
     client.pipe(upstream);
-    upstream.pipe(client);
+    upstream.on('data', (chunk: Buffer) => {
+      if (!dropping) client.write(chunk);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
+    dropReplies() {
+      dropping = true;
+    },
     cut() {
       down = true;
+      dropping = false;
       for (const s of open) s.destroy();
       open.clear();
     },
