@@ -79,7 +79,7 @@ try {
 }
 
 say(`Chorus is up in ${((Date.now() - started) / 1000).toFixed(1)} s
-  open          ${system.edgeUrl}/   (the web client; API docs at /api/docs)
+  open          ${system.edgeUrl}/   (the web client)
   entry point   ${system.edgeUrl}   (REST /api/*, Socket.IO /socket.io/)
   membership    ${system.membership.url}
   history       ${system.history.url}

@@ -61,9 +61,7 @@ export default function LoginPage() {
             Register
           </button>
         </div>
-        <p className="muted small">
-          Usernames: 2–32 letters, digits, “_”, “.” or “-”. Passwords: 8–128 characters. <a href="/api/docs">API documentation</a>
-        </p>
+        <p className="muted small">Usernames: 2–32 letters, digits, “_”, “.” or “-”. Passwords: 8–128 characters.</p>
       </form>
     </main>
   );
