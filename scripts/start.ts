@@ -7,6 +7,7 @@ import { localDependencies, portAnswers } from './local-deps.mjs';
 import { devKeys } from './local/dev-keys.js';
 import { REPO_ROOT } from './local/processes.js';
 import { startSystem } from './local/system.js';
+import { ensureWebClient, WEB_DIST } from './local/web-client.js';
 
 const env = process.env;
 const stateDir = join(REPO_ROOT, '.chorus');
@@ -40,6 +41,11 @@ const deps = await localDependencies({
   mongoPort: (await portAnswers(27017)) ? 0 : 27017,
   log: say,
 });
+try {
+  await ensureWebClient(say);
+} catch (err) {
+  say(`${(err as Error).message}\n  the API still starts; http://localhost:${ports.edge}/ will answer 404 until the client builds`);
+}
 const keys = devKeys(join(stateDir, 'keys'), env);
 say(`JWT keys: ${keys.source}`);
 
@@ -64,6 +70,7 @@ try {
     logLevel: env.LOG_LEVEL ?? 'info',
     logDir: join(stateDir, 'logs'),
     onProgress: say,
+    webDir: WEB_DIST,
   });
 } catch (err) {
   say(`start-up failed: ${(err as Error).message}`);
@@ -72,6 +79,7 @@ try {
 }
 
 say(`Chorus is up in ${((Date.now() - started) / 1000).toFixed(1)} s
+  open          ${system.edgeUrl}/   (the web client)
   entry point   ${system.edgeUrl}   (REST /api/*, Socket.IO /socket.io/)
   membership    ${system.membership.url}
   history       ${system.history.url}

@@ -7,6 +7,8 @@ export interface EdgeTargets {
   membership: string;
   history: string;
   gateways: Record<string, string>;
+  /** Serves the web client for everything else (`/`, its routes and assets); see web-client.ts. */
+  web?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /**
@@ -17,6 +19,7 @@ export interface EdgeTargets {
  *                              start with their gateway's id) goes back to that gateway, so long-polling
  *                              is sticky without cookies; new connections and WebSocket upgrades
  *                              without a sid are spread round-robin over the gateways.
+ *   anything else            → the built web client (SPA fallback to index.html), when given.
  */
 export function createEdgeProxy(targets: EdgeTargets): Server {
   const proxy = createProxyServer({ xfwd: true, ws: true });
@@ -54,6 +57,7 @@ export function createEdgeProxy(targets: EdgeTargets): Server {
 
   const server = createServer((req, res) => {
     const target = route(req);
+    if (!target && targets.web?.(req, res)) return;
     if (!target) return fail(res, 404, 'NOT_FOUND', `No route for ${req.method} ${req.url}`);
     proxy.web(req, res, { target });
   });

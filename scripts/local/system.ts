@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createEdgeProxy } from './edge-proxy.js';
 import { spawnService, type ServiceProcess } from './processes.js';
+import { staticClient } from './web-client.js';
 
 /** Everything the whole system needs from outside: dependencies, keys, ports, prefixes. */
 export interface SystemOptions {
@@ -18,6 +19,8 @@ export interface SystemOptions {
   /** Extra environment for every service (e.g. ARGON2 cost in tests, SEND_RATE_LIMIT in the benchmark). */
   extraEnv?: Record<string, string>;
   onProgress?: (line: string) => void;
+  /** Folder of the built web client served at `/` by the entry point (apps/web/dist). */
+  webDir?: string;
 }
 
 export interface RunningSystem {
@@ -95,6 +98,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
       membership: membership.url,
       history: history.url,
       gateways: Object.fromEntries(gateways.map((g, i) => [`gw${i + 1}`, g.url])),
+      ...(o.webDir ? { web: staticClient(o.webDir) } : {}),
     });
     await new Promise<void>((resolve, reject) => {
       edge.once('error', reject);

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../../scripts/local/processes.js';
 import { databaseFor, startSystem, type RunningSystem } from '../../scripts/local/system.js';
+import { WEB_DIST } from '../../scripts/local/web-client.js';
 import { dropDatabase } from '../support/drop.js';
 import { isolated } from '../support/isolated.js';
 import { FAST_ACCOUNTS } from '../support/tuning.js';
 
 /**
  * Starts the real system (membership, history, two gateways, the entry point) for one test file,
- * exactly as `npm start` does, on free ports and this file's own database and prefixes.
+ * exactly as `npm start` does (the entry point also serves the built web client, when there is one),
+ * on free ports and this file's own database and prefixes.
  */
 export function useSystem(name: string, extraEnv: Record<string, string> = {}): () => RunningSystem {
   const slice = isolated(name);
@@ -25,6 +27,7 @@ export function useSystem(name: string, extraEnv: Record<string, string> = {}): 
       redisPrefix: slice.redisPrefix,
       logLevel: env.LOG_LEVEL,
       extraEnv: { ...FAST_ACCOUNTS, ...extraEnv },
+      webDir: WEB_DIST,
     });
   }, 120_000);
   afterAll(async () => {

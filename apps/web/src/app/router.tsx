@@ -1,0 +1,31 @@
+import { lazy } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { AppShell } from './AppShell';
+
+// One chunk per screen: the login page does not carry the chat, the chat does not carry explore.
+const LoginPage = lazy(() => import('../features/auth/LoginPage'));
+const ExplorePage = lazy(() => import('../features/servers/ExplorePage'));
+const ServerLayout = lazy(() => import('../features/servers/ServerLayout'));
+const ServerIndex = lazy(() => import('../features/servers/ServerLayout').then((m) => ({ default: m.ServerIndex })));
+const ChannelPage = lazy(() => import('../features/messages/ChannelPage'));
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    path: '/',
+    element: <AppShell />,
+    children: [
+      { index: true, element: <Navigate to="/explore" replace /> },
+      { path: 'explore', element: <ExplorePage /> },
+      {
+        path: 'servers/:serverId',
+        element: <ServerLayout />,
+        children: [
+          { index: true, element: <ServerIndex /> },
+          { path: 'channels/:channelId', element: <ChannelPage /> },
+        ],
+      },
+      { path: '*', element: <Navigate to="/explore" replace /> },
+    ],
+  },
+]);

@@ -1,0 +1,62 @@
+import { useEffect, useMemo, useRef } from 'react';
+import type { Message } from '@chorus/contracts';
+import { ErrorText } from '../../components/ErrorText';
+import { Spinner } from '../../components/Spinner';
+import { useSession } from '../auth/session';
+import { useChannelMessages } from './api';
+import { MessageItem } from './MessageItem';
+
+const GROUP_MS = 5 * 60_000;
+
+/**
+ * The list named "Messages", oldest at the top. The scroller is `column-reverse`, so it stays pinned
+ * to the newest message while new ones arrive and does not jump when older pages are prepended; a
+ * sentinel at the top loads the next older page when it scrolls into view.
+ */
+export function MessageList({ channelId, channelName }: { channelId: string; channelName: string }) {
+  const { user } = useSession();
+  const history = useChannelMessages(channelId);
+  const sentinel = useRef<HTMLDivElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
+
+  const messages = useMemo(() => (history.data?.pages.flatMap((p) => p.messages) ?? []).slice().reverse(), [history.data]);
+
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || !hasNextPage) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, messages.length]);
+
+  if (history.isPending) return <Spinner label="Loading messages" />;
+  if (history.error) return <ErrorText error={history.error} />;
+
+  const grouped = (m: Message, i: number) => {
+    const prev = messages[i - 1];
+    return !!prev && prev.author.id === m.author.id && Date.parse(m.createdAt) - Date.parse(prev.createdAt) < GROUP_MS;
+  };
+
+  return (
+    <div className="scroller">
+      <div className="scroller-inner">
+        <div ref={sentinel} className="history-start">
+          {hasNextPage ? (
+            <Spinner label="Loading older messages" />
+          ) : (
+            <p className="muted">
+              This is the beginning of <strong>#{channelName}</strong>.
+            </p>
+          )}
+        </div>
+        <ul className="messages" aria-label="Messages">
+          {messages.map((m, i) => (
+            <MessageItem key={m.id} message={m} mine={m.author.id === user?.id} grouped={grouped(m, i)} />
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { ChorusSocket, ConnectionState } from '@chorus/client';
+import { chorus } from '../../lib/chorus';
+import { keys } from '../../lib/query-client';
+import { useSession } from '../auth/session';
+import { mergeMessages, removeMessage, replaceMessage } from '../messages/cache';
+
+interface RealtimeValue {
+  socket: ChorusSocket | null;
+  state: ConnectionState;
+}
+
+const RealtimeContext = createContext<RealtimeValue>({ socket: null, state: 'closed' });
+
+/**
+ * One socket per logged-in session. Its events update the TanStack Query cache (there is no second
+ * store): new, edited and deleted messages land in the channel's history, a lost server leaves the
+ * side bar. The socket wrapper rejoins channels and replays what was missed after a reconnect.
+ */
+export function RealtimeProvider({ children }: { children: ReactNode }) {
+  const { user } = useSession();
+  const queryClient = useQueryClient();
+  const [value, setValue] = useState<RealtimeValue>({ socket: null, state: 'closed' });
+  const userId = user?.id;
+
+  useEffect(() => {
+    if (!userId) return;
+    const socket = chorus.connect();
+    setValue({ socket, state: socket.state });
+    const offs = [
+      socket.on('state', (state) => setValue({ socket, state })),
+      socket.on('message:created', (m) => mergeMessages(queryClient, m.channelId, [m])),
+      socket.on('message:updated', (m) => replaceMessage(queryClient, m)),
+      socket.on('message:deleted', (e) => removeMessage(queryClient, e.channelId, e.id)),
+      socket.on('server:removed', (e) => {
+        void queryClient.invalidateQueries({ queryKey: keys.myServers });
+        void queryClient.invalidateQueries({ queryKey: keys.isMember(e.serverId) });
+      }),
+    ];
+    return () => {
+      offs.forEach((off) => off());
+      socket.close();
+      setValue({ socket: null, state: 'closed' });
+    };
+  }, [userId, queryClient]);
+
+  return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
+}
+
+export const useRealtime = () => useContext(RealtimeContext);
+
+/** "Reconnecting…" while the socket is down; nothing when all is well. */
+export function ConnectionBanner() {
+  const { state } = useRealtime();
+  if (state === 'connected' || state === 'closed') return null;
+  const text =
+    state === 'unauthenticated' ? 'Your session has ended — log in again.' : state === 'connecting' ? 'Connecting…' : 'Reconnecting…';
+  return (
+    <div className="banner" role="status">
+      {text}
+    </div>
+  );
+}

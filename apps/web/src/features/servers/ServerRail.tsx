@@ -1,0 +1,31 @@
+import { NavLink } from 'react-router';
+import { Avatar } from '../../components/Avatar';
+import { Icon } from '../../components/Icon';
+import { Spinner } from '../../components/Spinner';
+import { useMyServers } from './api';
+
+/** The side bar's server list: a navigation landmark "Servers", one link per server named after it. */
+export function ServerRail({ onCreate }: { onCreate(): void }) {
+  const { data: servers, isPending } = useMyServers();
+  return (
+    <nav className="rail" aria-label="Servers">
+      <NavLink to="/explore" className="rail-item rail-explore" title="Explore servers" aria-label="Explore">
+        <Icon name="compass" size={26} />
+      </NavLink>
+      <hr />
+      {isPending && <Spinner label="Loading your servers" />}
+      <ul>
+        {servers?.map((s) => (
+          <li key={s.id}>
+            <NavLink to={`/servers/${s.id}`} className="rail-item" title={s.name} aria-label={s.name}>
+              <Avatar name={s.name} size={44} />
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="rail-item rail-add" title="New server" aria-label="New server" onClick={onCreate}>
+        <Icon name="plus" size={26} />
+      </button>
+    </nav>
+  );
+}

@@ -1,0 +1,25 @@
+import { QueryClient } from '@tanstack/react-query';
+import { isChorusError } from '@chorus/client';
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      // 4xx answers are final (not a member, not found); retry only outages.
+      retry: (count, err) => count < 2 && !(isChorusError(err) && err.status >= 400 && err.status < 500),
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+/** Every query key in one place, so socket events and mutations update the same entries. */
+export const keys = {
+  me: ['me'] as const,
+  categories: ['categories'] as const,
+  myServers: ['servers', 'mine'] as const,
+  explore: (params: { q?: string; category?: string }) => ['servers', 'explore', params] as const,
+  server: (serverId: string) => ['server', serverId] as const,
+  isMember: (serverId: string) => ['server', serverId, 'isMember'] as const,
+  members: (serverId: string) => ['server', serverId, 'members'] as const,
+  messages: (channelId: string) => ['messages', channelId] as const,
+};
