@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, exitOnFatal, installShutdown, loadConfigOrExit } from '@chorus/runtime';
+import { createLogger, exitOnFatal, installShutdown, loadConfigOrExit, runSteps } from '@chorus/runtime';
 import { loadConfig } from './config.js';
 import { startHistory } from './service.js';
 
@@ -15,18 +15,19 @@ server.keepAliveTimeout = 5_000;
 
 installShutdown(
   logger,
-  [
-    { name: 'not ready', run: () => service.beginShutdown() },
-    {
-      name: 'stop accepting',
-      run: () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
-    },
-    { name: 'drain consumer and close connections', run: () => service.close() },
-  ],
+  () =>
+    runSteps(logger, [
+      { name: 'not ready', run: () => service.beginShutdown() },
+      {
+        name: 'stop accepting',
+        run: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
+      },
+      { name: 'drain consumer and close connections', run: () => service.close() },
+    ]),
   config.SHUTDOWN_TIMEOUT_MS,
 );
 

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { createLogger, exitOnFatal, installShutdown, loadConfigOrExit } from '@chorus/runtime';
+import { createLogger, exitOnFatal, installShutdown, loadConfigOrExit, runSteps } from '@chorus/runtime';
 import { loadConfig } from './config.js';
 import { createMembershipService } from './service.js';
 
@@ -14,18 +14,19 @@ server.keepAliveTimeout = 65_000;
 
 installShutdown(
   logger,
-  [
-    { name: 'not ready; stop consumers', run: () => service.beginShutdown() },
-    {
-      name: 'stop accepting and drain http',
-      run: () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
-    },
-    { name: 'close connections', run: () => service.close() },
-  ],
+  () =>
+    runSteps(logger, [
+      { name: 'not ready; stop consumers', run: () => service.beginShutdown() },
+      {
+        name: 'stop accepting and drain http',
+        run: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
+      },
+      { name: 'close connections', run: () => service.close() },
+    ]),
   config.SHUTDOWN_TIMEOUT_MS,
 );
 
