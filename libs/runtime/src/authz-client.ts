@@ -4,6 +4,7 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { AUTHZ_CACHE_TTL_MS, AUTHZ_REQUEST_TTL_MS, AUTHZ_TIMEOUT_MS, AuthzResponse, type TopologyNames } from '@chorus/contracts';
 import type { Logger } from './logger.js';
 import { AppError } from './http/app-error.js';
+import { parseJson } from './json.js';
 
 const REPLY_QUEUE = 'amq.rabbitmq.reply-to';
 
@@ -23,6 +24,27 @@ export interface AuthzClient {
   forgetServer(serverId: string): void;
   forgetChannel(channelId: string): void;
   close(): Promise<void>;
+}
+
+/** Membership said yes: the channel (with its server) and the caller's role there. */
+export type ChannelAccess = Extract<AuthzResponse, { status: 'allowed' }>;
+
+/**
+ * Membership's answer as every service acts on it: the access when allowed, else an AppError —
+ * `not_member` → NOT_MEMBER, `not_found` → NOT_FOUND, `invalid` → VALIDATION_FAILED (and no answer at
+ * all is UNAVAILABLE, thrown by `check`).
+ */
+export function requireAccess(answer: AuthzResponse): ChannelAccess {
+  switch (answer.status) {
+    case 'allowed':
+      return answer;
+    case 'not_member':
+      throw new AppError('NOT_MEMBER', 'You are not a member of this channel’s server');
+    case 'not_found':
+      throw new AppError('NOT_FOUND', 'Channel not found');
+    case 'invalid':
+      throw new AppError('VALIDATION_FAILED', 'Request is invalid', [{ path: '', message: answer.message }]);
+  }
 }
 
 interface Pending {
@@ -59,13 +81,7 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
     if (!waiter || !id) return;
     pending.delete(id);
     clearTimeout(waiter.timer);
-    let body: unknown;
-    try {
-      body = JSON.parse(msg.content.toString('utf8'));
-    } catch {
-      body = undefined;
-    }
-    const parsed = AuthzResponse.safeParse(body);
+    const parsed = AuthzResponse.safeParse(parseJson(msg.content));
     if (parsed.success) waiter.resolve(parsed.data);
     else {
       logger.error({ issues: parsed.error.issues }, 'invalid authorization reply');

@@ -1,4 +1,6 @@
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /** Raised when the environment is invalid; its message names every bad variable. */
@@ -38,11 +40,6 @@ export const env = {
         `must be a URL with protocol ${protocols.join(' or ')}`,
       ),
   str: (fallback: string) => z.string().min(1).default(fallback),
-  bool: (fallback: boolean) =>
-    z
-      .enum(['true', 'false', '1', '0'])
-      .default(fallback ? 'true' : 'false')
-      .transform((v) => v === 'true' || v === '1'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A name safe to use in queue names and Redis keys. */
   prefix: (fallback: string) =>
@@ -50,7 +47,22 @@ export const env = {
       .string()
       .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9_.:-]')
       .default(fallback),
+  /**
+   * This process's name in its fleet (queue names, engine.io id prefixes): 1-64 of `[A-Za-z0-9_-]`,
+   * `<hostname>-<pid>` by default.
+   */
+  instanceId: () =>
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9_-]')
+      .default(() => defaultInstanceId()),
 };
+
+/** `<hostname>-<pid>`, reduced to the characters a queue name and an engine.io id prefix may hold. */
+export function defaultInstanceId(host = hostname(), pid = process.pid): string {
+  const clean = host.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 48) || 'chorus';
+  return `${clean}-${pid}`;
+}
 
 /** PEM text from `<NAME>` (literal `\n` allowed) or from the file named by `<NAME>_FILE`. */
 export function pemFromEnv(envVars: Record<string, string | undefined>, name: string): string | undefined {
@@ -65,6 +77,23 @@ export function pemFromEnv(envVars: Record<string, string | undefined>, name: st
   }
 }
 
+/**
+ * Membership's ES256 public key, from `JWT_PUBLIC_KEY` (literal `\n` allowed) or `JWT_PUBLIC_KEY_FILE`:
+ * the PEM text, or a ConfigError saying why it is missing or unusable.
+ */
+export function publicKeyFromEnv(envVars: Record<string, string | undefined>): string {
+  const pem = pemFromEnv(envVars, 'JWT_PUBLIC_KEY');
+  if (!pem)
+    throw new ConfigError('invalid configuration:\n  JWT_PUBLIC_KEY: required (PEM text, or JWT_PUBLIC_KEY_FILE naming a PEM file)');
+  try {
+    const key = createPublicKey(pem);
+    if (key.asymmetricKeyType !== 'ec') throw new Error(`expected an EC (P-256) key, got ${key.asymmetricKeyType ?? 'unknown'}`);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  JWT_PUBLIC_KEY: not a usable ES256 public key (${(err as Error).message})`);
+  }
+  return pem;
+}
+
 /** The variables every service shares (SPEC 7), with their local defaults. */
 export const commonEnv = {
   MONGODB_URI: env.url('mongodb://127.0.0.1:27017/chorus', ['mongodb:', 'mongodb+srv:']),
@@ -75,7 +104,7 @@ export const commonEnv = {
   LOG_LEVEL: env.logLevel(),
   JWT_ISSUER: env.str('chorus-membership'),
   JWT_AUDIENCE: env.str('chorus'),
-  /** Seconds to finish in-flight work after SIGTERM before exiting anyway. */
+  /** Milliseconds to finish in-flight work after SIGTERM before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: env.int(8_000, 100, 60_000),
 };
 

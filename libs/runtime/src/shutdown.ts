@@ -6,11 +6,24 @@ export interface ShutdownStep {
 }
 
 /**
- * On SIGTERM/SIGINT runs the steps in order (not ready → stop accepting → drain → close connections),
- * then exits 0; if they take longer than `timeoutMs`, exits 1 anyway. A second signal is ignored.
- * Returns a function that triggers the same sequence (for tests and fatal errors).
+ * Runs the steps of a graceful stop in order (not ready → stop accepting → drain → close connections).
+ * A step that fails is logged and the next one still runs: a broken broker must not keep MongoDB open.
  */
-export function installShutdown(logger: Logger, steps: ShutdownStep[], timeoutMs: number): (reason: string) => Promise<void> {
+export async function runSteps(logger: Logger, steps: readonly ShutdownStep[]): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step.run();
+    } catch (err) {
+      logger.warn({ err, step: step.name }, 'shutdown step failed');
+    }
+  }
+}
+
+/**
+ * On SIGTERM/SIGINT runs `stop`, then exits 0; if it takes longer than `timeoutMs`, exits 1 anyway.
+ * A second signal is ignored. Returns a function that triggers the same sequence (for fatal errors).
+ */
+export function installShutdown(logger: Logger, stop: () => Promise<void>, timeoutMs: number): (reason: string) => Promise<void> {
   let running: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {
     if (running) return running;
@@ -21,13 +34,7 @@ export function installShutdown(logger: Logger, steps: ShutdownStep[], timeoutMs
     }, timeoutMs);
     timer.unref();
     running = (async () => {
-      for (const step of steps) {
-        try {
-          await step.run();
-        } catch (err) {
-          logger.warn({ err, step: step.name }, 'shutdown step failed');
-        }
-      }
+      await stop().catch((err: unknown) => logger.error({ err }, 'shutdown failed'));
       clearTimeout(timer);
       logger.info('shutdown complete');
       process.exit(0);

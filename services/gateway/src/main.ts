@@ -9,6 +9,7 @@ import {
   exitOnFatal,
   installShutdown,
   loadConfigOrExit,
+  runSteps,
 } from '@chorus/runtime';
 import { createGateway } from './app.js';
 import { withBackPressure } from './broker/back-pressure.js';
@@ -41,13 +42,14 @@ const gateway = createGateway({ logger, redis, redisSub: sub, broker, publisher,
 
 installShutdown(
   logger,
-  [
-    { name: 'stop accepting', run: () => gateway.stopAccepting() },
-    { name: 'drain sends', run: () => gateway.drain(Math.max(500, config.SHUTDOWN_TIMEOUT_MS - 2_500)) },
-    { name: 'disconnect clients', run: () => gateway.close() },
-    { name: 'close broker', run: async () => Promise.allSettled([authz.close(), publisher.close()]).then(() => broker.close()) },
-    { name: 'close redis', run: () => Promise.allSettled([redis.quit(), sub.quit()]) },
-  ],
+  () =>
+    runSteps(logger, [
+      { name: 'stop accepting', run: () => gateway.stopAccepting() },
+      { name: 'drain sends', run: () => gateway.drain(Math.max(500, config.SHUTDOWN_TIMEOUT_MS - 2_500)) },
+      { name: 'disconnect clients', run: () => gateway.close() },
+      { name: 'close broker', run: async () => Promise.allSettled([authz.close(), publisher.close()]).then(() => broker.close()) },
+      { name: 'close redis', run: () => Promise.allSettled([redis.quit(), sub.quit()]) },
+    ]),
   config.SHUTDOWN_TIMEOUT_MS,
 );
 

@@ -3,21 +3,17 @@ import {
   createHttpApp,
   finishApp,
   healthRoutes,
-  type AuthzClient,
   type Logger,
   type Metrics,
   type ReadinessProbe,
   type TokenVerifier,
 } from '@chorus/runtime';
-import type { MessageEvents } from './messages/message.events.js';
-import type { MessageRepository } from './messages/message.repository.js';
 import { messageRoutes } from './messages/message.routes.js';
+import type { MessageService } from './messages/message.service.js';
 
-export interface HistoryDeps {
+export interface HistoryAppDeps {
   logger: Logger;
-  repository: MessageRepository;
-  authz: AuthzClient;
-  events: MessageEvents;
+  messages: MessageService;
   verifyToken: TokenVerifier;
   metrics?: Metrics;
   /** MongoDB, broker, consumer attached. */
@@ -25,8 +21,8 @@ export interface HistoryDeps {
   isShuttingDown?: () => boolean;
 }
 
-/** The HTTP side of history; no I/O here, so tests build it and listen on port 0. */
-export function createApp(deps: HistoryDeps): Express {
+/** The HTTP side of history, transport only: no I/O here, so tests build it and listen on port 0. */
+export function createApp(deps: HistoryAppDeps): Express {
   const app = createHttpApp(deps.logger, deps.metrics);
   app.use(healthRoutes(deps.readiness, deps.isShuttingDown));
   app.use(messageRoutes(deps));

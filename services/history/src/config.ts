@@ -1,6 +1,5 @@
-import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
-import { ConfigError, commonEnv, env, parseEnv, pemFromEnv } from '@chorus/runtime';
+import { ConfigError, commonEnv, env, parseEnv, publicKeyFromEnv } from '@chorus/runtime';
 
 /** Every variable history reads (SPEC 7 plus the consumer's tuning knobs). */
 const HistoryEnv = z.object({
@@ -29,15 +28,7 @@ export type HistoryConfig = Readonly<
 /** Parses the environment once; throws ConfigError naming every bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): HistoryConfig {
   const parsed = parseEnv(HistoryEnv, source);
-  const jwtPublicKey = pemFromEnv(source, 'JWT_PUBLIC_KEY');
-  if (!jwtPublicKey)
-    throw new ConfigError('invalid configuration:\n  JWT_PUBLIC_KEY: required (PEM text, or JWT_PUBLIC_KEY_FILE naming a PEM file)');
-  try {
-    const key = createPublicKey(jwtPublicKey);
-    if (key.asymmetricKeyType !== 'ec') throw new Error(`expected an EC (P-256) key, got ${key.asymmetricKeyType}`);
-  } catch (err) {
-    throw new ConfigError(`invalid configuration:\n  JWT_PUBLIC_KEY: not a usable ES256 public key (${(err as Error).message})`);
-  }
+  const jwtPublicKey = publicKeyFromEnv(source);
   if (parsed.HISTORY_BATCH_SIZE > parsed.HISTORY_PREFETCH) {
     throw new ConfigError('invalid configuration:\n  HISTORY_BATCH_SIZE: must not exceed HISTORY_PREFETCH (a batch could never fill)');
   }

@@ -9,7 +9,7 @@ import { isolated } from '../../../test/support/isolated.js';
 import { sampleSum } from '../../../test/support/metrics.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../src/config.js';
-import { startHistory, type HistoryService } from '../src/service.js';
+import { createHistoryService, type HistoryService } from '../src/service.js';
 import { createdEnvelope, hexId, idSequence, makeMessage, testPublisher, type TestPublisher } from './support/fixtures.js';
 
 const iso = isolated('history-consumer');
@@ -66,13 +66,14 @@ function shuffle<T>(items: T[]): T[] {
 }
 
 beforeAll(async () => {
-  svc = await startHistory(loadConfig(iso.serviceEnv()), logger);
+  svc = createHistoryService(loadConfig(iso.serviceEnv()), logger);
+  await svc.ready;
   pub = await testPublisher(iso.amqpUrl, names);
 });
 
 afterAll(async () => {
   await pub?.close();
-  await svc?.close();
+  await svc?.stop();
   await iso.cleanup();
 });
 
@@ -178,11 +179,7 @@ describe('history consumer', () => {
       await conn.close();
     }
     // checkQueue fails until the queue exists again: only the consumer re-declares it.
-    await waitFor(
-      async () => svc.consumer.isAttached() && (await queueDepth(names.historyQueue)) >= 0,
-      'the consumer to re-attach',
-      20_000,
-    );
+    await waitFor(async () => svc.consumer.isUp() && (await queueDepth(names.historyQueue)) >= 0, 'the consumer to re-attach', 20_000);
     const channelId = hexId();
     const m = makeMessage(nextId(), channelId, hexId(), author);
     await pub.publishAll([createdEnvelope(m)]);

@@ -8,7 +8,7 @@ import { createLogger } from '@chorus/runtime';
 import { isolated } from '../../../test/support/isolated.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../src/config.js';
-import { startHistory, type HistoryService } from '../src/service.js';
+import { createHistoryService, type HistoryService } from '../src/service.js';
 import { startAuthzStandIn, type AuthzStandIn } from './support/authz-stand-in.js';
 import { tapEvents, type EventTap } from './support/events.js';
 import { createdEnvelope, hexId, idSequence, makeMessage, mintToken, testPublisher, type TestPublisher } from './support/fixtures.js';
@@ -59,7 +59,8 @@ const eventFor = (type: string, id: string) => waitFor(() => eventsOf(type, id)[
 beforeAll(async () => {
   authz = await startAuthzStandIn(iso.amqpUrl, names);
   for (const c of [channelId, otherChannel]) authz.setChannel(c, { serverId, ownerId: owner.id, members: [alice.id, bob.id] });
-  svc = await startHistory(loadConfig(iso.serviceEnv()), logger);
+  svc = createHistoryService(loadConfig(iso.serviceEnv()), logger);
+  await svc.ready;
   tap = await tapEvents(iso.amqpUrl, names, ['message.updated.*', 'message.deleted.*']);
   pub = await testPublisher(iso.amqpUrl, names);
 });
@@ -67,7 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pub?.close();
   await tap?.close();
-  await svc?.close();
+  await svc?.stop();
   await authz?.close();
   await iso.cleanup();
 });

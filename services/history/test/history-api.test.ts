@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { MessageRepository } from '../src/messages/message.repository.js';
 import { messageModels } from '../src/messages/message.schema.js';
 import { toMessageDoc } from '../src/messages/message.mapper.js';
-import { startHistory, type HistoryService } from '../src/service.js';
+import { createHistoryService, type HistoryService } from '../src/service.js';
 import { startAuthzStandIn, type AuthzStandIn } from './support/authz-stand-in.js';
 import { hexId, idSequence, makeMessage, mintToken } from './support/fixtures.js';
 
@@ -62,12 +62,13 @@ const desc = (ids: string[], from: number, to: number) => ids.slice(from, to + 1
 
 beforeAll(async () => {
   authz = await startAuthzStandIn(iso.amqpUrl, names);
-  svc = await startHistory(loadConfig(iso.serviceEnv()), logger);
+  svc = createHistoryService(loadConfig(iso.serviceEnv()), logger);
+  await svc.ready;
   repo = new MessageRepository(messageModels(svc.mongo));
 });
 
 afterAll(async () => {
-  await svc?.close();
+  await svc?.stop();
   await authz?.close();
   await iso.cleanup();
 });

@@ -15,7 +15,7 @@ import { startMongoServer, type MongoServerHandle } from '../../../tools/mongo-s
 import { isolated } from '../../../test/support/isolated.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../src/config.js';
-import { startHistory, type HistoryService } from '../src/service.js';
+import { createHistoryService, type HistoryService } from '../src/service.js';
 import { startAuthzStandIn, type AuthzStandIn } from './support/authz-stand-in.js';
 import { createdEnvelope, hexId, idSequence, makeMessage, mintToken, testPublisher, type TestPublisher } from './support/fixtures.js';
 
@@ -73,13 +73,14 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'chorus-history-outage-'));
   mongo = await startMongoServer({ port: 0, dataDir });
   authz = await startAuthzStandIn(iso.amqpUrl, names);
-  svc = await startHistory(loadConfig(iso.serviceEnv({ MONGODB_URI: `${mongo.uri}/history_outage` })), logger);
+  svc = createHistoryService(loadConfig(iso.serviceEnv({ MONGODB_URI: `${mongo.uri}/history_outage` })), logger);
+  await svc.ready;
   pub = await testPublisher(iso.amqpUrl, names);
 }, 60_000);
 
 afterAll(async () => {
   await pub?.close();
-  await svc?.close();
+  await svc?.stop();
   await authz?.close();
   await mongo?.stop();
   await rm(dataDir, { recursive: true, force: true });

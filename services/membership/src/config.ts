@@ -1,5 +1,4 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError, commonEnv, env, parseEnv, pemFromEnv } from '@chorus/runtime';
 
@@ -9,14 +8,7 @@ const schema = z.object({
   /** Prefix of every Redis key this service writes (login and registration rate limits). */
   REDIS_PREFIX: env.prefix('chorus:'),
   /** Names this replica's broker queue; defaults to host + pid. */
-  INSTANCE_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9_.-]')
-    .default(
-      `${hostname()
-        .replace(/[^A-Za-z0-9_.-]/g, '-')
-        .slice(0, 40)}-${process.pid}`,
-    ),
+  INSTANCE_ID: env.instanceId(),
   /** argon2id cost (OWASP 2024 minimum: 19 MiB, 2 passes, 1 lane). Tests lower these to run fast. */
   ARGON2_MEMORY_KIB: env.int(19_456, 1_024, 4_194_304),
   ARGON2_TIME_COST: env.int(2, 1, 20),

@@ -1,8 +1,15 @@
 import { Redis } from 'ioredis';
 import { topologyNames, declareExchanges, type TopologyNames } from '@chorus/contracts';
-import { connectBroker, createEventPublisher, type AmqpConnectionManager, type EventPublisher, type Logger } from '@chorus/runtime';
+import {
+  connectBroker,
+  connectMongo,
+  createEventPublisher,
+  type AmqpConnectionManager,
+  type EventPublisher,
+  type Logger,
+  type Mongo,
+} from '@chorus/runtime';
 import type { MembershipConfig } from './config.js';
-import { connectMongo, type Mongo } from './db/connection.js';
 import { createModels, ensureIndexes, type Models } from './db/models.js';
 import { createEventOutbox, type EventOutbox } from './events/outbox.js';
 import { createChangeVerifier } from './events/change-verifier.js';
@@ -35,7 +42,7 @@ export function connectInfrastructure(config: MembershipConfig, logger: Logger):
   const models = createModels(mongo.conn);
   // No offline queue: while Redis is down, login fails fast with 503 instead of hanging.
   const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'membership' });
-  redis.on('error', (err: Error) => logger.warn({ redis: 'down', err: err.message }, 'redis error'));
+  redis.on('error', (err: Error) => logger.warn({ redis: 'down', err }, 'redis error'));
   redis.on('ready', () => logger.info({ redis: 'up' }, 'redis ready'));
   const broker = connectBroker(config.AMQP_URL, logger, `membership:${config.INSTANCE_ID}`);
   const publisher = createEventPublisher({ connection: broker, names, logger, setup: (ch) => declareExchanges(ch, names) });

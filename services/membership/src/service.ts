@@ -1,36 +1,32 @@
+import { createServer } from 'node:http';
 import type { Express } from 'express';
-import { createMetrics, type Logger, type Metrics } from '@chorus/runtime';
+import { closeServer, createMetrics, runSteps, type Consumer, type Logger, type Metrics, type RunningService } from '@chorus/runtime';
 import type { MembershipConfig } from './config.js';
 import { connectInfrastructure, type Infrastructure } from './infrastructure.js';
 import { createApp } from './app.js';
 import { createAuthorizer } from './authz/authorizer.js';
-import { startAuthzResponder, type AuthzResponder } from './authz/authz-responder.js';
+import { startAuthzResponder } from './authz/authz-responder.js';
 import { startCacheInvalidation } from './authz/cache-invalidation.js';
 
 /** The whole service minus the process: connections, the HTTP app, and the consumers once ready. */
-export interface MembershipService {
+export interface MembershipService extends RunningService {
   app: Express;
   infra: Infrastructure;
   /** This replica's Prometheus registry, served at GET /metrics. */
   metrics: Metrics;
-  /** Resolves once every dependency is up and the consumers are consuming (the service is ready). */
-  started: Promise<void>;
-  /** Requests answered by this replica's authorization responder. */
-  readonly authzAnswered: number;
-  isShuttingDown(): boolean;
-  /** Not ready any more; consumers stopped (in-flight answers finished). HTTP is the caller's to drain. */
-  beginShutdown(): Promise<void>;
-  /** Closes every connection. */
-  close(): Promise<void>;
 }
 
+/**
+ * Connects membership's dependencies (each reconnects by itself) and wires the HTTP app. Returns at
+ * once; the consumers (authorization RPC, cache invalidation) start once MongoDB, Redis and the broker
+ * are up, and `ready` resolves when they are attached.
+ */
 export function createMembershipService(config: MembershipConfig, logger: Logger): MembershipService {
   const infra = connectInfrastructure(config, logger);
   const metrics = createMetrics('membership');
   let shuttingDown = false;
-  let consuming = false;
-  let responder: AuthzResponder | undefined;
-  let invalidation: ReturnType<typeof startCacheInvalidation> | undefined;
+  let consumers: Consumer[] = [];
+  const consuming = () => consumers.length > 0 && consumers.every((c) => c.isUp());
 
   const app = createApp(
     {
@@ -41,52 +37,47 @@ export function createMembershipService(config: MembershipConfig, logger: Logger
       channelCache: infra.channelCache,
       metrics,
       // Ready also means this replica answers authorization requests.
-      readiness: () => ({ ...infra.readiness(), consumers: consuming }),
+      readiness: () => ({ ...infra.readiness(), consumers: consuming() }),
       isShuttingDown: () => shuttingDown,
     },
     config,
   );
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
 
-  // Consumers start only once MongoDB, Redis and the broker are up.
-  const started = infra.ready.then(async () => {
+  const ready = infra.ready.then(async () => {
     if (shuttingDown) return;
-    responder = startAuthzResponder({
-      connection: infra.broker,
-      names: infra.names,
-      authorize: createAuthorizer(infra.models, infra.channelCache),
-      logger,
-      prefetch: config.AUTHZ_PREFETCH,
-      metrics,
-    });
-    invalidation = startCacheInvalidation({
-      connection: infra.broker,
-      names: infra.names,
-      instanceId: config.INSTANCE_ID,
-      cache: infra.channelCache,
-      logger,
-    });
-    await Promise.all([responder.ready, invalidation.ready]);
-    consuming = true;
+    const { broker: connection, names } = infra;
+    consumers = [
+      startAuthzResponder({
+        connection,
+        names,
+        authorize: createAuthorizer(infra.models, infra.channelCache),
+        logger,
+        prefetch: config.AUTHZ_PREFETCH,
+        metrics,
+      }),
+      startCacheInvalidation({ connection, names, instanceId: config.INSTANCE_ID, cache: infra.channelCache, logger }),
+    ];
+    await Promise.all(consumers.map((c) => c.ready));
     infra.outbox.startRelay();
   });
 
+  let stopping: Promise<void> | undefined;
   return {
     app,
+    server,
     infra,
     metrics,
-    started,
-    get authzAnswered() {
-      return responder?.answered ?? 0;
-    },
-    isShuttingDown: () => shuttingDown,
-    async beginShutdown() {
-      shuttingDown = true;
-      await Promise.allSettled([responder?.stop(), invalidation?.stop()]);
-    },
-    async close() {
-      shuttingDown = true;
-      await Promise.allSettled([responder?.stop(), invalidation?.stop()]);
-      await infra.close();
-    },
+    ready,
+    stop: () =>
+      (stopping ??= runSteps(logger, [
+        { name: 'not ready', run: () => (shuttingDown = true) },
+        // Another replica answers authorization from now on; the answers in hand are still sent.
+        { name: 'cancel consumers', run: () => Promise.all(consumers.map((c) => c.cancel())) },
+        { name: 'stop accepting and drain http', run: () => closeServer(server) },
+        { name: 'finish consumers', run: () => Promise.all(consumers.map((c) => c.close())) },
+        { name: 'close connections', run: () => infra.close() },
+      ])),
   };
 }

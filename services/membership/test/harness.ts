@@ -32,7 +32,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
   const iso = isolated(name);
   const config = loadConfig(iso.serviceEnv({ ...FAST_ACCOUNTS, INSTANCE_ID: `test-${name}`, ...env }));
   const service = createMembershipService(config, createLogger('membership-test', config.LOG_LEVEL));
-  await service.started;
+  await service.ready;
   // One server for the whole file: supertest would otherwise open a listener per request.
   const http = new Server(service.app);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -52,14 +52,14 @@ export async function startHarness(name: string, env: Record<string, string> = {
       const replicaConfig = loadConfig(iso.serviceEnv({ ...FAST_ACCOUNTS, INSTANCE_ID: instanceId, ...env }));
       const replica = createMembershipService(replicaConfig, createLogger('membership-replica', replicaConfig.LOG_LEVEL));
       replicas.push(replica);
-      await replica.started;
+      await replica.ready;
       return replica;
     },
     async close() {
-      await Promise.allSettled(replicas.map((r) => r.close()));
+      await Promise.allSettled(replicas.map((r) => r.stop()));
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
-      await service.close();
+      await service.stop();
       await iso.cleanup();
     },
   };

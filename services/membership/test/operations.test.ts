@@ -43,7 +43,7 @@ describe('a dependency that is down', () => {
   const service = createMembershipService(config, createLogger('membership-down', 'silent'));
   const api = supertest(service.app);
   afterAll(async () => {
-    await service.close();
+    await service.stop();
     await iso.cleanup();
   });
 
@@ -80,7 +80,7 @@ describe('MongoDB down', () => {
   const service = createMembershipService(config, createLogger('membership-mongo-down', 'silent'));
   const api = supertest(service.app);
   afterAll(async () => {
-    await service.close();
+    await service.stop();
     await iso.cleanup();
   });
 

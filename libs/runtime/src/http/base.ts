@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import { pinoHttp } from 'pino-http';
 import { LIMITS } from '@chorus/contracts';
 import type { Logger } from '../logger.js';
@@ -45,4 +45,9 @@ export function finishApp(app: Express, logger: Logger): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** The request's correlation id (`x-request-id`, see `createHttpApp`), to carry into the events it causes. */
+export function correlationOf(req: Request): string | undefined {
+  return req.id === undefined ? undefined : String(req.id);
 }

@@ -4,6 +4,12 @@ import type { MessageRepository } from '../messages/message.repository.js';
 import { toMessageDoc } from '../messages/message.mapper.js';
 import type { MessageDoc } from '../messages/message.schema.js';
 
+/** Channels and servers whose messages a batch deleted. */
+export interface DeletedScopes {
+  channelIds: string[];
+  serverIds: string[];
+}
+
 /** What to do with each envelope of a written batch, by position. */
 export interface BatchResult {
   /** Positions the database refused for good (not duplicates): they go to the dead-letter queue. */
@@ -11,7 +17,7 @@ export interface BatchResult {
   inserted: number;
   duplicates: number;
   purged: number;
-  deletedScopes: { channelIds: string[]; serverIds: string[] };
+  deletedScopes: DeletedScopes;
 }
 
 /**
@@ -40,6 +46,7 @@ export async function writeBatch(repository: MessageRepository, envelopes: AnyEn
         channelIds.push(...envelope.payload.channelIds);
         break;
       default:
+        logger.warn({ type: envelope.type, eventId: envelope.id }, 'unexpected event on the history queue; acked and ignored');
         break;
     }
   });

@@ -1,35 +1,34 @@
-import { declareMembershipCacheQueue, decodeEnvelope, type TopologyNames } from '@chorus/contracts';
-import type { AmqpConnectionManager, ChannelWrapper, ConfirmChannel, Logger } from '@chorus/runtime';
+import { declareMembershipCacheQueue, type AnyEnvelope, type TopologyNames } from '@chorus/contracts';
+import { createConsumer, envelopeDecoder, type AmqpConnectionManager, type Consumer, type Delivery, type Logger } from '@chorus/runtime';
 import type { ChannelCache } from './channel-cache.js';
 
-/**
- * Keeps this replica's channel cache honest when another replica deletes a server or channel: listens on
- * its own exclusive queue for server.deleted / channel.deleted (its own deletions arrive too, harmlessly).
- */
-export function startCacheInvalidation(deps: {
+export interface CacheInvalidationDeps {
   connection: AmqpConnectionManager;
   names: TopologyNames;
   instanceId: string;
   cache: ChannelCache;
   logger: Logger;
-}): { ready: Promise<void>; stop(): Promise<void> } {
-  const { connection, names, instanceId, cache, logger } = deps;
-  const channel: ChannelWrapper = connection.createChannel({
+}
+
+/**
+ * Keeps this replica's channel cache honest when another replica deletes a server or channel: listens on
+ * its own exclusive queue for server.deleted / channel.deleted (its own deletions arrive too, harmlessly).
+ * The queue has no dead-letter queue: an invalid envelope is logged and dropped (the same event reaches
+ * the gateways' queues, which keep it).
+ */
+export function startCacheInvalidation(deps: CacheInvalidationDeps): Consumer {
+  const { cache } = deps;
+  const forget = ({ value: envelope }: Delivery<AnyEnvelope>) => {
+    if (envelope.type === 'server.deleted') cache.forgetServer(envelope.payload.serverId);
+    else if (envelope.type === 'channel.deleted') cache.forgetChannel(envelope.payload.channelId);
+  };
+  return createConsumer({
+    connection: deps.connection,
     name: 'cache-invalidation',
-    confirm: false,
-    setup: async (ch: ConfirmChannel) => {
-      const queue = await declareMembershipCacheQueue(ch, names, instanceId);
-      await ch.prefetch(50);
-      await ch.consume(queue, (msg) => {
-        if (!msg) return;
-        const parsed = decodeEnvelope(msg.content);
-        if (!parsed.ok) logger.warn({ reason: parsed.reason }, 'invalid envelope on cache-invalidation queue dropped');
-        else if (parsed.envelope.type === 'server.deleted') cache.forgetServer(parsed.envelope.payload.serverId);
-        else if (parsed.envelope.type === 'channel.deleted') cache.forgetChannel(parsed.envelope.payload.channelId);
-        ch.ack(msg);
-      });
-    },
+    logger: deps.logger,
+    declare: (ch) => declareMembershipCacheQueue(ch, deps.names, deps.instanceId),
+    prefetch: 50,
+    decode: envelopeDecoder,
+    handle: forget,
   });
-  channel.on('error', (err) => logger.warn({ err }, 'cache-invalidation channel error'));
-  return { ready: channel.waitForConnect(), stop: () => channel.close() };
 }

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, requireAuth, type TokenVerifier } from '@chorus/runtime';
+import { AppError, isDatabaseUnavailable, requireAuth, type TokenVerifier } from '@chorus/runtime';
 
 /** Like requireAuth when an Authorization header is present (a bad token is a 401); a no-op without one. */
 export function optionalAuth(verify: TokenVerifier): RequestHandler {
@@ -7,19 +7,9 @@ export function optionalAuth(verify: TokenVerifier): RequestHandler {
   return (req, res, next) => (req.headers.authorization === undefined ? next() : strict(req, res, next));
 }
 
-const TRANSIENT = new Set([
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoServerSelectionError',
-  'MongooseServerSelectionError',
-  'MongoNotConnectedError',
-  'MongoPoolClearedError',
-  'MongoTopologyClosedError',
-]);
-
 /**
  * Turns dependency outages into 503 UNAVAILABLE before the shared mapper sees them: a known transient
- * driver error, or anything unexpected while a dependency is down, is "try again", not a 500.
+ * driver error (`isDatabaseUnavailable`), or anything unexpected while a dependency is down, is "try again", not a 500.
  */
 export function outageMapper(dependenciesUp: () => boolean): ErrorRequestHandler {
   return (err, _req, _res, next) => {
@@ -27,8 +17,7 @@ export function outageMapper(dependenciesUp: () => boolean): ErrorRequestHandler
     // Client errors from the body parser (malformed JSON, too large) stay what they are.
     const status = (err as { status?: unknown } | null)?.status;
     if (typeof status === 'number' && status < 500) return next(err);
-    const name = (err as { name?: unknown } | null)?.name;
-    if ((typeof name === 'string' && TRANSIENT.has(name)) || !dependenciesUp()) {
+    if (isDatabaseUnavailable(err) || !dependenciesUp()) {
       return next(new AppError('UNAVAILABLE', 'A dependency is unavailable, try again'));
     }
     next(err);

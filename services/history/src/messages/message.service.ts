@@ -1,0 +1,86 @@
+import type { AuthenticatedUser, HistoryPage, Message } from '@chorus/contracts';
+import { AppError, isDatabaseUnavailable, requireAccess, type AuthzClient } from '@chorus/runtime';
+import type { MessageEvents } from './message.events.js';
+import { toMessage } from './message.mapper.js';
+import type { MessageRepository } from './message.repository.js';
+import type { PageRequest } from './pagination.js';
+
+export interface MessageServiceDeps {
+  repository: MessageRepository;
+  authz: AuthzClient;
+  events: MessageEvents;
+}
+
+/**
+ * History's rules (SPEC 4), between the routes (which parse) and the repository (which stores): the
+ * caller must be a member of the channel's server (membership decides, over the RPC), only the author
+ * edits, the author or the server's owner deletes, and every edit or delete is announced through the
+ * per-message outbox. Order of refusals: membership (403/404) → message in this channel (404) → 403.
+ */
+export interface MessageService {
+  page(user: AuthenticatedUser, channelId: string, request: PageRequest): Promise<HistoryPage>;
+  edit(user: AuthenticatedUser, ids: MessageIds, content: string, correlationId?: string): Promise<Message>;
+  remove(user: AuthenticatedUser, ids: MessageIds, correlationId?: string): Promise<void>;
+}
+
+export interface MessageIds {
+  channelId: string;
+  messageId: string;
+}
+
+/** Database outages become 503 UNAVAILABLE; everything else goes on unchanged. */
+async function stored<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) throw new AppError('UNAVAILABLE', 'History storage is unavailable, try again');
+    throw err;
+  }
+}
+
+const notFound = () => new AppError('NOT_FOUND', 'Message not found');
+
+export function createMessageService({ repository, authz, events }: MessageServiceDeps): MessageService {
+  const access = async (user: AuthenticatedUser, channelId: string) => requireAccess(await authz.check(user.id, channelId));
+  /** A change is refused up front while its event could not be published (rather than announced late). */
+  const brokerUp = () => {
+    if (!events.isUp()) throw new AppError('UNAVAILABLE', 'Message broker is unavailable, try again');
+  };
+
+  return {
+    async page(user, channelId, request) {
+      await access(user, channelId);
+      return stored(repository.page(channelId, request));
+    },
+
+    async edit(user, { channelId, messageId }, content, correlationId) {
+      await access(user, channelId);
+      const existing = await stored(repository.find(channelId, messageId));
+      if (!existing) throw notFound();
+      if (existing.author.id.toHexString() !== user.id) throw new AppError('FORBIDDEN', 'Only the author can edit a message');
+      brokerUp();
+      const editedAt = new Date();
+      const { envelope, pending } = events.updated(toMessage({ ...existing, content, editedAt }), correlationId);
+      const updated = await stored(repository.edit(channelId, messageId, user.id, { content, editedAt, event: pending }));
+      if (!updated) throw notFound();
+      await events.deliver(channelId, messageId, envelope);
+      return toMessage(updated);
+    },
+
+    async remove(user, { channelId, messageId }, correlationId) {
+      const { role } = await access(user, channelId);
+      const existing = await stored(repository.find(channelId, messageId));
+      if (!existing) throw notFound();
+      const isAuthor = existing.author.id.toHexString() === user.id;
+      if (!isAuthor && role !== 'owner') throw new AppError('FORBIDDEN', 'Only the author or the server owner can delete a message');
+      brokerUp();
+      const serverId = existing.serverId.toHexString();
+      const { envelope, pending } = events.deleted({ id: messageId, channelId, serverId, deletedBy: user.id }, correlationId);
+      const deleted = await stored(
+        repository.softDelete(channelId, messageId, { deletedBy: user.id, deletedAt: new Date(), event: pending }),
+      );
+      if (!deleted) throw notFound();
+      await events.deliver(channelId, messageId, envelope);
+    },
+  };
+}
