@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { HistoryBenchResult } from './history.js';
+import type { SteppedRun } from './steps.js';
 import type { WorkloadParams, WorkloadResult } from './workload.js';
 
 export interface MachineInfo {
@@ -39,6 +40,8 @@ export interface BenchReport {
   chorus?: WorkloadResult;
   baseline?: WorkloadResult;
   history?: HistoryBenchResult;
+  /** The stepped scenarios (capacity, hot channel), each for both targets. */
+  stepped?: SteppedRun[];
   cpu?: { chorus?: Record<string, number | null>; baseline?: Record<string, number | null> };
   failure?: string;
 }
@@ -148,6 +151,7 @@ export function formatReport(r: BenchReport): string {
     out.push('CPU during the measured window (share of one core; "shared" servers also serve anything else running on the machine):');
     out.push(...cpuLines);
   }
+  out.push(...formatStepped(r.stepped ?? []));
   const h = r.history;
   if (h) {
     out.push('');
@@ -177,4 +181,85 @@ export function formatReport(r: BenchReport): string {
     out.push(`RUN FAILED: ${r.failure}`);
   }
   return out.join('\n');
+}
+
+const SHORT: Record<string, string> = {
+  bench: 'gen',
+  baseline: 'base',
+  'gateway-1': 'gw1',
+  'gateway-2': 'gw2',
+  membership: 'mem',
+  history: 'hist',
+  mongodb: 'mongo',
+  'redis (shared)': 'redis',
+  'rabbitmq (shared)': 'rmq',
+};
+/** `gen 80 gw1 45 …`: every measured process with a share of at least 1%. */
+const cpuCell = (cpu: Record<string, number | null> | undefined) =>
+  Object.entries(cpu ?? {})
+    .filter(([, v]) => v !== null && v >= 0.01)
+    .map(([k, v]) => `${SHORT[k] ?? k} ${Math.round(v! * 100)}`)
+    .join(' ');
+
+/** One table per stepped scenario (both targets side by side), then the capacity of each and the ratio. */
+function formatStepped(runs: SteppedRun[]): string[] {
+  const out: string[] = [];
+  const names = [...new Set(runs.map((r) => r.scenario))];
+  for (const name of names) {
+    const chorus = runs.find((r) => r.scenario === name && r.target === 'chorus');
+    const baseline = runs.find((r) => r.scenario === name && r.target === 'baseline');
+    const first = (chorus ?? baseline)?.steps[0]?.result;
+    out.push('');
+    out.push(
+      `### ${name}: ${first ? `${first.users} users in ${first.channels} channel${first.channels === 1 ? '' : 's'}` : ''}, ` +
+        'offered load stepped up (open loop); a step passes with every message delivered once, in order, at send → delivered p99 < 50 ms; ' +
+        'a target stops at its first failing step',
+    );
+    out.push('');
+    const rows: string[][] = [];
+    for (const run of [baseline, chorus]) {
+      for (const st of run?.steps ?? []) {
+        const w = st.result;
+        rows.push([
+          `${num(st.offered)}/s`,
+          run!.target,
+          num(w.ackedPerSecond),
+          num(w.deliveredPerSecond),
+          `${ms(w.sendToAck.p50)} / ${ms(w.sendToAck.p99)}`,
+          `${ms(w.sendToDelivered.p50)} / ${ms(w.sendToDelivered.p99)}`,
+          `${w.missingDeliveries} / ${w.duplicateDeliveries} / ${w.outOfOrderDeliveries}`,
+          errs(w.errors),
+          ms(w.generatorLagMs.p99),
+          cpuCell(st.cpu),
+          st.pass ? 'pass' : `FAIL: ${st.reasons.join(', ')}`,
+        ]);
+      }
+    }
+    out.push(
+      table(
+        [
+          'offered',
+          'target',
+          'acked/s',
+          'delivered/s',
+          'ack p50 / p99 (ms)',
+          'delivered p50 / p99 (ms)',
+          'missing / dup / out-of-order',
+          'errors',
+          'gen lag p99 (ms)',
+          'CPU % of a core',
+          'result',
+        ],
+        rows,
+      ),
+    );
+    out.push('');
+    out.push(
+      `${name} — highest passing step: Chorus ${chorus ? `${num(chorus.capacity)}/s` : '—'}, baseline ${
+        baseline ? `${num(baseline.capacity)}/s` : '—'
+      }, Chorus / baseline ${ratio(chorus?.capacity, baseline?.capacity)}` +
+        (baseline && baseline.steps.every((st) => st.pass) ? ' (the baseline passed every step: its capacity is at least that)' : ''),
+    );
+  }
+  return out;
 }

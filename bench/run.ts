@@ -4,6 +4,7 @@
 // Options: --users 60 --channels 6 --duration 20 --warmup 5 --min-interval 200 --max-interval 500
 //          --history-messages 100000 --history-requests 200 --history-budget 8 --only baseline|chorus|history
 //          --cpu-prof <dir> (every Chorus service writes a V8 CPU profile there when it exits)
+//          --skip-steps (leave out the stepped capacity and hot-channel scenarios)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ import { measureHistory, seedChannel } from './history.js';
 import { formatReport, machineInfo, type BenchReport } from './report.js';
 import { pidListeningOn, portOf } from './procs.js';
 import { cpuMeter } from './stats.js';
+import { runSteps, type StepScenario } from './steps.js';
 import { runWorkload, type WorkloadParams, type WorkloadUser } from './workload.js';
 
 const HARD_LIMIT_MS = 290_000;
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
     'history-budget': { type: 'string', default: '8' },
     only: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'skip-steps': { type: 'boolean', default: false },
   },
 });
 const int = (name: keyof typeof args, min: number, max: number): number => {
@@ -63,6 +66,23 @@ const historyRequests = int('history-requests', 1, 10_000);
 const historyBudgetMs = int('history-budget', 1, 120) * 1000;
 const HISTORY_WARMUP = 3;
 
+/**
+ * The stepped scenarios (SPEC 5, "Order and load"), for both targets in the same run: capacity — 10
+ * channels × 10 members, offered load stepped up; hot channel — one channel of 10 members. A step passes
+ * with every message delivered once, in order, at send → delivered p99 < 50 ms; stepping a target stops
+ * at its first failing step.
+ */
+const STEP_USERS = 100;
+const STEP_CHANNELS = 10;
+const HOT_USERS = 10;
+const stepTiming = { warmupMs: 1_000, durationMs: 4_000, drainMs: 3_000, p99LimitMs: 50 };
+const scenarios: Array<StepScenario & { users: number; channels: number }> = args['skip-steps']
+  ? []
+  : [
+      { name: 'capacity', steps: [250, 500, 1_000, 1_500, 2_000, 3_000, 4_000], users: STEP_USERS, channels: STEP_CHANNELS, ...stepTiming },
+      { name: 'hot channel', steps: [250, 500, 750, 1_000], users: HOT_USERS, channels: 1, ...stepTiming },
+    ];
+
 const deps = { mongoUri: process.env.MONGODB_URI, redisUrl: process.env.REDIS_URL, amqpUrl: process.env.AMQP_URL };
 if (!deps.mongoUri || !deps.redisUrl || !deps.amqpUrl) {
   process.stderr.write('MONGODB_URI, REDIS_URL and AMQP_URL must be set: run it as `npm run bench`.\n');
@@ -78,6 +98,7 @@ const report: BenchReport = {
   machine: machineInfo(),
   params: { ...params, users, channels, gateways: GATEWAYS, historyMessages, historyRequests, historyBudgetMs },
   cpu: {},
+  stepped: [],
 };
 
 // Everything started is stopped in reverse order, on success, failure, signal or the hard time limit.
@@ -141,6 +162,16 @@ async function benchBaseline(): Promise<void> {
     onMeasureStart: () => (meter = cpuMeter({ baseline: baseline.pid, ...dependencyPids })),
     onMeasureEnd: () => (report.cpu!.baseline = meter?.stop()),
   });
+  for (const sc of scenarios) {
+    const ids = Array.from({ length: sc.channels }, (_v, c) => hex24('d', c + 1));
+    const stepUsers: WorkloadUser[] = Array.from({ length: sc.users }, (_v, i) => ({
+      id: hex24('e', i + 1),
+      username: `baseline_${i}`,
+      url: baseline.url,
+      channelId: ids[i % sc.channels]!,
+    }));
+    report.stepped!.push(await runSteps('baseline', stepUsers, sc, params, log, { baseline: baseline.pid, ...dependencyPids }));
+  }
   await baseline.stop();
 }
 
@@ -153,13 +184,15 @@ async function benchChorus(): Promise<void> {
   });
   const system = await startChorus(env, plan, log, args['cpu-prof']);
   cleanups.push({ name: 'chorus system', run: () => system.stop() });
-  log(`chorus: up (logs in ${plan.logDir}); registering ${users} users, ${channels} channels`);
-  const community = await createCommunity(system.edgeUrl, plan.tag, users, channels);
+  const communityUsers = Math.max(users, ...scenarios.map((sc) => sc.users));
+  const communityChannels = Math.max(channels, ...scenarios.map((sc) => sc.channels));
+  log(`chorus: up (logs in ${plan.logDir}); registering ${communityUsers} users, ${communityChannels} channels`);
+  const community = await createCommunity(system.edgeUrl, plan.tag, communityUsers, communityChannels);
 
   if (runs('chorus')) {
     // Channel c holds users c, c+C, c+2C, …; gateways alternate per "row", so every channel has
     // members on both gateways and every delivery crosses the Redis adapter for half the room.
-    const list: WorkloadUser[] = community.users.map((u, i) => ({
+    const list: WorkloadUser[] = community.users.slice(0, users).map((u, i) => ({
       ...u,
       url: system.gateways[Math.floor(i / channels) % system.gateways.length]!.url,
       channelId: community.channelIds[i % channels]!,
@@ -177,6 +210,15 @@ async function benchChorus(): Promise<void> {
       onMeasureStart: () => (meter = cpuMeter(pids)),
       onMeasureEnd: () => (report.cpu!.chorus = meter?.stop()),
     });
+    for (const sc of scenarios) {
+      // Same layout: channel c holds users c, c+C, …; gateways alternate per row.
+      const stepUsers: WorkloadUser[] = community.users.slice(0, sc.users).map((u, i) => ({
+        ...u,
+        url: system.gateways[Math.floor(i / sc.channels) % system.gateways.length]!.url,
+        channelId: community.channelIds[i % sc.channels]!,
+      }));
+      report.stepped!.push(await runSteps('chorus', stepUsers, sc, params, log, pids));
+    }
     const dead = [system.membership, system.history, ...system.gateways].filter(
       (p) => p.child.exitCode !== null || p.child.signalCode !== null,
     );

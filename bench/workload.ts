@@ -45,7 +45,7 @@ export interface WorkloadResult {
   expectedDeliveries: number;
   missingDeliveries: number;
   duplicateDeliveries: number;
-  /** Measured deliveries whose id is lower than one the same socket already got: the order `after=` relies on. */
+  /** Measured deliveries whose id is not greater than the last one the same socket got: the order `after=` relies on. */
   outOfOrderDeliveries: number;
   deliveredPerSecond: number;
   ackedPerSecond: number;
@@ -156,7 +156,7 @@ export async function runWorkload(
       if (!m) return;
       m.received++;
       if (m.received > m.expected) duplicates++;
-      if (before !== undefined && msg.id < before) outOfOrder++;
+      if (before !== undefined && msg.id <= before) outOfOrder++;
       deliveries++;
       deliveryLat.push(now - n.sentAt);
     };

@@ -3,7 +3,7 @@ import { AppError, PublishOutcomeUnknown, createLogger, type EventPublisher } fr
 import type { AnyEnvelope, Message } from '@chorus/contracts';
 import type { Admission, AdmitResult } from './admission.js';
 import { createInFlight } from './inflight.js';
-import { createSendMessage, type SendDeps } from './send-message.js';
+import { createFlushTimers, createSendMessage, type SendDeps } from './send-message.js';
 
 const user = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', username: 'ada' };
 const channel = { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', serverId: 'cccccccccccccccccccccccc', name: 'general' };
@@ -207,5 +207,30 @@ describe('send pipeline', () => {
     const ack = await boom.send(user, { channelId: channel.id, content: 'x' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(ack)).not.toContain('secret');
+  });
+});
+
+describe('flush timers (a channel parked behind an id whose gateway died)', () => {
+  it('flushes a parked channel once after the hold, however many commits parked it, and again while some stay parked', async () => {
+    vi.useFakeTimers();
+    try {
+      const left = [1, 0];
+      const flush = vi.fn(async (_channelId: string) => left.shift() ?? 0);
+      const timers = createFlushTimers(flush, 8_000, createLogger('test', 'silent'));
+      timers.arm('c1');
+      timers.arm('c1');
+      timers.arm('c1');
+      await vi.advanceTimersByTimeAsync(7_999);
+      expect(flush).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(flush).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(8_000); // one payload was still parked: once more
+      expect(flush).toHaveBeenCalledTimes(2);
+      await vi.advanceTimersByTimeAsync(60_000); // nothing parked any more: no more flushes
+      expect(flush).toHaveBeenCalledTimes(2);
+      expect(flush).toHaveBeenCalledWith('c1');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
