@@ -15,7 +15,11 @@ if (dir) {
   process.on('exit', () => {
     // The same-thread inspector session answers synchronously, so this works inside 'exit'.
     session.post('Profiler.stop', (err, result) => {
-      if (!err) writeFileSync(join(dir, `${basename(dirname(dirname(process.argv[1] ?? 'x/x/node')))}-${process.env.PORT ?? ''}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      if (!err)
+        writeFileSync(
+          join(dir, `${basename(dirname(dirname(process.argv[1] ?? 'x/x/node')))}-${process.env.PORT ?? ''}-${process.pid}.cpuprofile`),
+          JSON.stringify(result.profile),
+        );
     });
   });
 }

@@ -79,7 +79,13 @@ const stepTiming = { warmupMs: 1_000, durationMs: 4_000, drainMs: 3_000, p99Limi
 const scenarios: Array<StepScenario & { users: number; channels: number }> = args['skip-steps']
   ? []
   : [
-      { name: 'capacity', steps: [250, 500, 1_000, 1_500, 2_000, 3_000, 4_000], users: STEP_USERS, channels: STEP_CHANNELS, ...stepTiming },
+      {
+        name: 'capacity',
+        steps: [250, 500, 1_000, 1_500, 2_000, 3_000, 4_000, 6_000],
+        users: STEP_USERS,
+        channels: STEP_CHANNELS,
+        ...stepTiming,
+      },
       { name: 'hot channel', steps: [250, 500, 750, 1_000], users: HOT_USERS, channels: 1, ...stepTiming },
     ];
 

@@ -92,7 +92,7 @@ describe('sharded redis adapter over ioredis', () => {
     expect(onB.got).toEqual(['after reconnect']);
   });
 
-  it('delivers a message:created that Redis itself published (the send script), on every server, the publisher\'s too', async () => {
+  it("delivers a message:created that Redis itself published (the send script), on every server, the publisher's too", async () => {
     const a = await startServer();
     const b = await startServer();
     const channelId = 'cccccccccccccccccccccccc';

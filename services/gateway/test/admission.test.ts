@@ -15,7 +15,15 @@ let gatewayA: Admission;
 let gatewayB: Admission;
 
 const channelPrefix = `${iso.redisPrefix}socket.io`;
-const options = (redis: Redis) => ({ redis, prefix: iso.redisPrefix, channelPrefix, limit: 10, windowMs: 60_000, pendingTtlMs: 15_000, logger });
+const options = (redis: Redis) => ({
+  redis,
+  prefix: iso.redisPrefix,
+  channelPrefix,
+  limit: 10,
+  windowMs: 60_000,
+  pendingTtlMs: 15_000,
+  logger,
+});
 
 /** The channel every send here goes to, unless a test says otherwise. */
 const room = newId();
@@ -216,7 +224,9 @@ describe('send admission (one Redis EVAL)', () => {
       // Admitted long ago and never committed: its gateway died between admission and commit.
       const abandoned = `${(Math.floor(Date.now() / 1000) - 60).toString(16).padStart(8, '0')}${'0'.repeat(16)}`;
       await redisA.zadd(`${iso.redisPrefix}send:inflight:${channelId}`, 0, abandoned);
-      const live = `${Math.floor(Date.now() / 1000).toString(16).padStart(8, '0')}${'0'.repeat(15)}1`;
+      const live = `${Math.floor(Date.now() / 1000)
+        .toString(16)
+        .padStart(8, '0')}${'0'.repeat(15)}1`;
       await redisA.zadd(`${iso.redisPrefix}send:inflight:${channelId}`, 0, live);
       const c = await admitted(gatewayA, channelId);
       expect(await commit(gatewayA, c, channelId)).toBe(1); // the abandoned one is dropped; `live` is recent

@@ -108,7 +108,14 @@ export function createAdmission(options: AdmissionOptions): Admission {
     async admit(userId, channelId, nonce) {
       let reply: unknown;
       try {
-        reply = await run(sendKeys(prefix, userId, nonce, channelId), ['admit', limit, windowMs, pendingTtlMs, nonce ? '1' : '0', holdSeconds]);
+        reply = await run(sendKeys(prefix, userId, nonce, channelId), [
+          'admit',
+          limit,
+          windowMs,
+          pendingTtlMs,
+          nonce ? '1' : '0',
+          holdSeconds,
+        ]);
       } catch (err) {
         logger.warn({ err }, 'send admission failed');
         throw unavailable();
