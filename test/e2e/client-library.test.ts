@@ -74,6 +74,13 @@ describe('@chorus/client', () => {
 
     bobSocket.raw.disconnect(); // as a network drop: the gateway forgets Bob's rooms
     for (let i = 0; i < 7; i++) await say(`while away ${i}`);
+    // An ack means durable in the broker; history stores it a few ms later. A client that reconnects
+    // within those ms would catch up short (root README, Known limits), so wait as a reconnect would.
+    const lastSent = sent[sent.length - 1]!;
+    await waitFor(
+      async () => (await ada.messages.page(channelId, { limit: 1 })).messages[0]?.id === lastSent,
+      'history to store the sends',
+    );
     const caughtUp = new Promise<{ count: number }>((r) => bobSocket.on('caught-up', r));
     bobSocket.connect();
     expect((await caughtUp).count).toBe(7);
