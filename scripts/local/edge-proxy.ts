@@ -26,17 +26,21 @@ export function createEdgeProxy(targets: EdgeTargets): Server {
   const gatewayIds = Object.keys(targets.gateways);
   let next = 0;
 
-  const gatewayFor = (url: URL): string => {
+  const gatewayFor = (url: URL, cookie: string | undefined): string => {
     const sid = url.searchParams.get('sid');
     const owner = sid ? gatewayIds.find((id) => sid.startsWith(`${id}.`)) : undefined;
     if (owner) return targets.gateways[owner]!;
+    // A `chorus_gateway=<id>` cookie pins new connections to one gateway (the browser tests put each
+    // browser context on a different gateway this way); without it, round-robin.
+    const pinned = /(?:^|;\s*)chorus_gateway=([^;]+)/.exec(cookie ?? '')?.[1];
+    if (pinned && targets.gateways[pinned]) return targets.gateways[pinned];
     const id = gatewayIds[next++ % gatewayIds.length]!;
     return targets.gateways[id]!;
   };
 
   const route = (req: IncomingMessage): string | undefined => {
     const url = new URL(req.url ?? '/', 'http://edge');
-    if (url.pathname.startsWith('/socket.io/')) return gatewayFor(url);
+    if (url.pathname.startsWith('/socket.io/')) return gatewayFor(url, req.headers.cookie);
     if (url.pathname === '/api/channels' || url.pathname.startsWith('/api/channels/')) return targets.history;
     if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/.well-known/')) return targets.membership;
     return undefined;
