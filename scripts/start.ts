@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { localDependencies, portAnswers } from './local-deps.mjs';
 import { devKeys } from './local/dev-keys.js';
 import { REPO_ROOT } from './local/processes.js';
-import { startSystem } from './local/system.js';
+import { callerEnvironment, startSystem } from './local/system.js';
 import { ensureWebClient, WEB_DIST } from './local/web-client.js';
 
 const env = process.env;
@@ -71,6 +71,7 @@ try {
     logDir: join(stateDir, 'logs'),
     onProgress: say,
     webDir: WEB_DIST,
+    extraEnv: callerEnvironment(env),
   });
 } catch (err) {
   say(`start-up failed: ${(err as Error).message}`);

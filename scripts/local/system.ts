@@ -33,6 +33,15 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+/**
+ * What `npm start` hands every service: the caller's whole environment, so any setting a README
+ * documents (`REGISTRATIONS_PER_IP=100 npm start`) reaches the services that read it. Per-service
+ * values (PORT, MONGODB_URI, JWT keys, GATEWAY_ID) are set after it and win.
+ */
+export function callerEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
 /** Services never share a database: each gets its own, named after the one in the URI. */
 export function databaseFor(uri: string, service: string): string {
   const url = new URL(uri);
