@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@chorus/contracts';
 
 /** Raised when the environment is invalid; its message names every bad variable. */
 export class ConfigError extends Error {
@@ -102,8 +103,8 @@ export const commonEnv = {
   /** Prefix of every exchange and queue name (tests isolate runs with it, as with a vhost). */
   AMQP_PREFIX: env.prefix('chorus'),
   LOG_LEVEL: env.logLevel(),
-  JWT_ISSUER: env.str('chorus-membership'),
-  JWT_AUDIENCE: env.str('chorus'),
+  JWT_ISSUER: env.str(DEFAULT_TOKEN_ISSUER),
+  JWT_AUDIENCE: env.str(DEFAULT_TOKEN_AUDIENCE),
   /** Milliseconds to finish in-flight work after SIGTERM before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: env.int(8_000, 100, 60_000),
 };

@@ -51,7 +51,7 @@ function guardSubscriptions(sub: Redis, logger: Logger): void {
     (call: SubscriptionCall, what: string): SubscriptionCall =>
     (...channels) =>
       call(...channels).catch((err: unknown) => {
-        logger.warn({ err: (err as Error).message, channels: channels.length }, `redis ${what} failed`);
+        logger.warn({ err, channels: channels.length }, `redis ${what} failed`);
         return 0;
       });
   Object.assign(sub, { ssubscribe: guard(ssubscribe, 'SSUBSCRIBE'), sunsubscribe: guard(sunsubscribe, 'SUNSUBSCRIBE') });

@@ -35,7 +35,6 @@ export type EventType = keyof Payloads;
 export type EventVersion<T extends EventType> = keyof Payloads[T] & number;
 export type EventPayload<T extends EventType, V extends EventVersion<T> = EventVersion<T>> = z.infer<Payloads[T][V] & z.ZodType>;
 
-export const EVENT_TYPES = Object.keys(EVENT_PAYLOADS) as EventType[];
 export const PRODUCERS = ['gateway', 'membership', 'history'] as const;
 export type Producer = (typeof PRODUCERS)[number];
 

@@ -11,24 +11,21 @@ export interface LocalSockets {
   ofUser(userId: string): GatewaySocket[];
   inChannel(channelId: string): GatewaySocket[];
   all(): GatewaySocket[];
-  readonly size: number;
 }
 
 export function createLocalSockets(io: GatewayServer): LocalSockets {
   const byUser = new Map<string, Set<GatewaySocket>>();
-  let count = 0;
   return {
     add(socket) {
       const id = socket.data.user.id;
       let set = byUser.get(id);
       if (!set) byUser.set(id, (set = new Set()));
-      if (!set.has(socket)) count++;
       set.add(socket);
     },
     remove(socket) {
       const id = socket.data.user.id;
       const set = byUser.get(id);
-      if (set?.delete(socket)) count--;
+      set?.delete(socket);
       if (set && set.size === 0) byUser.delete(id);
     },
     ofUser: (userId) => [...(byUser.get(userId) ?? [])],
@@ -43,8 +40,5 @@ export function createLocalSockets(io: GatewayServer): LocalSockets {
       return out;
     },
     all: () => [...byUser.values()].flatMap((set) => [...set]),
-    get size() {
-      return count;
-    },
   };
 }

@@ -63,7 +63,7 @@ export function createMessageEvents(options: MessageEventsOptions): MessageEvent
     }
     await repository.clearPendingEvent(channelId, messageId, envelope.id).catch((err: Error) => {
       // Published but still marked: the sweep publishes it once more (at least once).
-      logger.warn({ err: err.message, eventId: envelope.id }, 'published message event not cleared');
+      logger.warn({ err, eventId: envelope.id }, 'published message event not cleared');
     });
     return true;
   };
@@ -93,7 +93,7 @@ export function createMessageEvents(options: MessageEventsOptions): MessageEvent
   const sweep = (): Promise<number> => {
     sweeping ??= runSweep()
       .catch((err: Error) => {
-        logger.warn({ err: err.message }, 'message event sweep failed');
+        logger.warn({ err }, 'message event sweep failed');
         scheduleRetry();
         return -1;
       })

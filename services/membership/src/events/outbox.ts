@@ -51,7 +51,7 @@ export function createEventOutbox(deps: {
     try {
       await publisher.publish(envelope);
     } catch (err) {
-      logger.warn({ err: (err as Error).message, eventId: envelope.id, type: envelope.type }, 'event not published yet; outbox will retry');
+      logger.warn({ err, eventId: envelope.id, type: envelope.type }, 'event not published yet; outbox will retry');
       // Due again at the relay's next tick, not after the whole claim.
       if (id !== undefined) {
         await models.Outbox.updateOne({ _id: id }, { $set: { nextAttemptAt: new Date(Date.now() + retryMs) } }).catch(() => undefined);
@@ -100,7 +100,7 @@ export function createEventOutbox(deps: {
     if (stopped || ticking) return;
     ticking = flush()
       .catch((err: Error) => {
-        logger.warn({ err: err.message }, 'outbox relay tick failed');
+        logger.warn({ err }, 'outbox relay tick failed');
         return 0;
       })
       .finally(() => {
@@ -123,7 +123,7 @@ export function createEventOutbox(deps: {
         id = doc?._id;
       } catch (err) {
         // The change will most likely fail the same way; if it does not, the event is still published below.
-        logger.warn({ err: (err as Error).message, eventId: envelope.id }, 'outbox write failed; publishing directly after the change');
+        logger.warn({ err, eventId: envelope.id }, 'outbox write failed; publishing directly after the change');
       }
       let result: T;
       try {
