@@ -4,7 +4,7 @@
 // upgrade, forwarded headers and the body size limit. No Docker: compose host names are swapped for
 // 127.0.0.1 and ephemeral ports in a temporary copy. Usage: node deploy/checks/nginx-routes.mjs [nginx]
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,11 @@ const dir = mkdtempSync(join(tmpdir(), 'chorus-nginx-'));
 chmodSync(dir, 0o755); // workers may run as another user when this runs as root
 const rewritten = conf
   .replace(/server\s+([A-Za-z0-9_.-]+):\d+/g, (_m, host) => `server 127.0.0.1:${stubs[host].port}`)
-  .replace(/listen\s+8080;/, `listen 127.0.0.1:${edgePort};`);
+  .replace(/listen\s+8080;/, `listen 127.0.0.1:${edgePort};`)
+  .replace(/root\s+\/usr\/share\/chorus\/web;/, `root ${dir}/web;`);
+mkdirSync(join(dir, 'web', 'assets'), { recursive: true });
+writeFileSync(join(dir, 'web', 'index.html'), '<!doctype html><title>chorus-web</title>');
+writeFileSync(join(dir, 'web', 'assets', 'app.js'), 'console.log(1)');
 writeFileSync(join(dir, 'chorus.conf'), rewritten);
 const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`).join('\n');
 writeFileSync(
@@ -105,8 +109,12 @@ try {
   for (const path of ['/api/auth/login', '/api/servers?q=x', '/api/users/@me', '/.well-known/jwks.json']) {
     check((await get(path)).body.backend === 'membership', `${path} -> membership`);
   }
-  const missing = await get('/nope');
-  check(missing.status === 404 && missing.body?.error?.code === 'NOT_FOUND', 'unknown path -> 404 in the API error shape');
+  for (const path of ['/', '/servers/650000000000000000000001', '/explore']) {
+    const page = await get(path);
+    check(page.status === 200 && String(page.body).includes('chorus-web'), `${path} -> index.html of the web client`);
+  }
+  const asset = await get('/assets/app.js');
+  check(asset.status === 200 && String(asset.body).includes('console.log'), '/assets/… -> a static file of the web client');
 
   const gateways = hosts.filter((h) => h.startsWith('gateway-'));
   check(gateways.length >= 2, `config names at least two gateways (${gateways.join(', ')})`);
