@@ -10,3 +10,4 @@ export * from './broker/events.js';
 export * from './broker/envelope.js';
 export * from './broker/topology.js';
 export * from './broker/rpc.js';
+export * from './openapi/index.js';

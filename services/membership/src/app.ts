@@ -31,6 +31,7 @@ import { channelsRoutes } from './channels/channels.routes.js';
 import { createMemberService } from './members/member.service.js';
 import { membersRoutes } from './members/members.routes.js';
 import { optionalAuth, outageMapper } from './http/middleware.js';
+import { docsRoutes } from './docs/docs.routes.js';
 
 /** What the HTTP app needs, already connected (main.ts or a test builds these). */
 export interface AppDeps {
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps, config: MembershipConfig): Express {
       }),
     }),
   );
+  app.use(docsRoutes());
   app.use(usersRoutes({ users, auth }));
   app.use(categoriesRoutes({ categories }));
   app.use(

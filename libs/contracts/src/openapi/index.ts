@@ -1,0 +1,3 @@
+export * from './routes.js';
+export * from './document.js';
+export * from './socket-events.js';
