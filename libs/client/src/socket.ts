@@ -154,7 +154,7 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
     this.joined.set(channelId, entry);
     try {
       const channel = await this.joinRoom(channelId);
-      entry.serverId = channel.serverId;
+      if (channel.serverId !== null) entry.serverId = channel.serverId;
       return channel;
     } catch (err) {
       this.joined.delete(channelId);

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { AUTHZ_CACHE_TTL_MS, AUTHZ_REQUEST_TTL_MS, AUTHZ_TIMEOUT_MS, AuthzResponse, type TopologyNames } from '@chorus/contracts';
+import {
+  AUTHZ_CACHE_TTL_MS,
+  AUTHZ_REQUEST_TTL_MS,
+  AUTHZ_TIMEOUT_MS,
+  AuthzResponse,
+  type AuthzRequest,
+  type TopologyNames,
+} from '@chorus/contracts';
 import type { Logger } from './logger.js';
 import { AppError } from './http/app-error.js';
 import { parseJson } from './json.js';
@@ -19,6 +26,8 @@ export interface AuthzClientOptions {
 export interface AuthzClient {
   /** Membership's answer for (user, channel). Throws AppError UNAVAILABLE when membership does not answer. */
   check(userId: string, channelId: string): Promise<AuthzResponse>;
+  /** The user's profile and servers (not cached: asked once per connection). Null when there is no such user. */
+  user(userId: string): Promise<UserAnswer | null>;
   /** Drop cached answers: call on member.left / server.deleted / channel.deleted. */
   forgetMember(userId: string, serverId: string): void;
   forgetServer(serverId: string): void;
@@ -28,6 +37,7 @@ export interface AuthzClient {
 
 /** Membership said yes: the channel (with its server) and the caller's role there. */
 export type ChannelAccess = Extract<AuthzResponse, { status: 'allowed' }>;
+export type UserAnswer = Extract<AuthzResponse, { status: 'user' }>;
 
 /**
  * Membership's answer as every service acts on it: the access when allowed, else an AppError —
@@ -40,6 +50,8 @@ export function requireAccess(answer: AuthzResponse): ChannelAccess {
       return answer;
     case 'not_member':
       throw new AppError('NOT_MEMBER', 'You are not a member of this channel’s server');
+    case 'user':
+      throw new AppError('INTERNAL', 'Authorization answered a different question');
     case 'not_found':
       throw new AppError('NOT_FOUND', 'Channel not found');
     case 'invalid':
@@ -98,7 +110,7 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
   });
   channel.on('error', (err) => logger.warn({ err }, 'authz client channel error'));
 
-  const ask = (userId: string, channelId: string): Promise<AuthzResponse> =>
+  const ask = (question: AuthzRequest): Promise<AuthzResponse> =>
     new Promise<AuthzResponse>((resolve, reject) => {
       if (!connection.isConnected()) return reject(new AppError('UNAVAILABLE', 'Authorization service is unavailable'));
       const correlationId = randomUUID();
@@ -108,7 +120,7 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
       }, timeoutMs);
       pending.set(correlationId, { resolve, reject, timer });
       channel
-        .sendToQueue(names.authzQueue, Buffer.from(JSON.stringify({ userId, channelId })), {
+        .sendToQueue(names.authzQueue, Buffer.from(JSON.stringify(question)), {
           correlationId,
           replyTo: REPLY_QUEUE,
           contentType: 'application/json',
@@ -137,7 +149,7 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
       const running = inflight.get(key);
       if (running) return running;
       const askedAt = generation;
-      const request = ask(userId, channelId)
+      const request = ask({ userId, channelId })
         .then((answer) => {
           if (answer.status === 'allowed' && askedAt === generation) {
             if (cache.size >= MAX_CACHE_ENTRIES) dropWhere((_k, e) => e.expiresAt <= Date.now());
@@ -149,6 +161,12 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
         .finally(() => inflight.delete(key));
       inflight.set(key, request);
       return request;
+    },
+    async user(userId) {
+      const answer = await ask({ userId, scope: 'user' });
+      if (answer.status === 'user') return answer;
+      if (answer.status === 'not_found') return null;
+      throw new AppError('UNAVAILABLE', `Authorization service answered ${answer.status} to a user request`);
     },
     forgetMember(userId, serverId) {
       dropWhere((key, e) => key.startsWith(`${userId}:`) && e.answer.channel.serverId === serverId);

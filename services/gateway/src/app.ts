@@ -8,7 +8,7 @@ import type { AmqpConnectionManager, AuthzClient, EventPublisher, Logger, Metric
 import { authenticate } from './auth/handshake.js';
 import { createEnvelopeConsumer, type EnvelopeConsumer } from './broker/consumer.js';
 import { broadcastHistoryEvent } from './broadcast/broadcast.js';
-import { encodeMessageCreated } from './broadcast/message-created.js';
+import { encodeDmMessageCreated, encodeMessageCreated } from './broadcast/message-created.js';
 import { createAuthorizer } from './channels/authorize.js';
 import { registerChannelHandlers } from './channels/handlers.js';
 import type { GatewayConfig } from './config.js';
@@ -23,7 +23,11 @@ import { splitArgs } from './socket/ack.js';
 import { installGuard } from './socket/guard.js';
 import { createLocalSockets } from './socket/registry.js';
 import { registerTypingHandler } from './typing/typing.js';
-import type { GatewayServer } from './types.js';
+import { userRoom, type GatewayServer, type GatewaySocket } from './types.js';
+import { loadUser, trackPresence } from './presence/connection.js';
+import { registerPresenceHandlers } from './presence/handlers.js';
+import { startPresenceLease } from './presence/lease.js';
+import { createPresenceStore } from './presence/presence-store.js';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -51,7 +55,8 @@ export type GatewaySettings = Pick<
   | 'SOCKET_EVENT_RATE'
   | 'SOCKET_EVENT_BURST'
   | 'MAX_JOINED_CHANNELS'
->;
+> &
+  Partial<Pick<GatewayConfig, 'PRESENCE_HEARTBEAT_MS' | 'PRESENCE_LEASE_MS'>>;
 
 export interface Gateway {
   readonly io: GatewayServer;
@@ -117,7 +122,10 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
     authorize: authorizer.authorize,
     admission,
     publisher,
-    encodeBroadcast: (message) => encodeMessageCreated(channelPrefix, message).payload,
+    encodeBroadcast: (message, channel) =>
+      channel.recipientIds
+        ? encodeDmMessageCreated(channelPrefix, message, channel.recipientIds)
+        : encodeMessageCreated(channelPrefix, message).payload,
     parked: (channelId) => flushTimers.arm(channelId),
     inFlight,
     accepting: () => accepting,
@@ -130,11 +138,19 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
   metrics?.gauge('chorus_gateway_sends_in_flight', 'Sends between receipt and ack', () => inFlight.size);
   metrics?.gauge('chorus_gateway_publish_in_flight', 'Published messages waiting for the broker confirm', () => publisher.inFlight);
 
+  const presence = createPresenceStore({ redis, prefix: config.REDIS_PREFIX, channelPrefix, gatewayId: config.GATEWAY_ID });
+  let presenceLease: { stop(): void } | undefined;
+  const sender = (socket: GatewaySocket) => ({ ...socket.data.user, ...socket.data.profile });
+
   io.use(authenticate(deps.verifyToken, logger));
+  io.use(loadUser(authz, logger));
   io.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('disconnect', () => sockets.remove(socket));
+    void socket.join(userRoom(socket.data.user.id));
+    trackPresence(socket, presence, logger);
     installGuard(socket, { ratePerSecond: config.SOCKET_EVENT_RATE, burst: config.SOCKET_EVENT_BURST, logger });
+    registerPresenceHandlers(socket, { store: presence, logger });
     registerChannelHandlers(socket, { authorizer, logger, maxJoinedChannels: config.MAX_JOINED_CHANNELS });
     registerTypingHandler(socket, { redis, prefix: config.REDIS_PREFIX, throttleMs: config.TYPING_THROTTLE_MS, logger });
     socket.on('message:send', async (...args: unknown[]) => {
@@ -142,14 +158,14 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
       // A send reports its outcome (and its message id) only through its ack: without one it is refused.
       if (!ack) return;
       const end = sendSeconds?.startTimer();
-      const result = await sendMessage(socket.data.user, payload);
+      const result = await sendMessage(sender(socket), payload);
       end?.({ result: result.ok ? (result.duplicate ? 'duplicate' : 'ok') : result.error.code });
       ack(result);
     });
   });
 
   const startConsumers = () => {
-    const membershipDeps = { authz, authorizer, sockets, logger };
+    const membershipDeps = { authz, authorizer, sockets, logger, presence };
     const membershipConsumer = createEnvelopeConsumer({
       connection: broker,
       name: 'membership-consumer',
@@ -178,6 +194,14 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
     io,
     httpServer,
     async start(port, host) {
+      // A previous process with this gateway id may have died holding sockets: clear them before taking new ones.
+      await presence.reset().catch((err: unknown) => logger.warn({ err }, 'presence reset failed; the sweep clears it'));
+      presenceLease = startPresenceLease({
+        store: presence,
+        intervalMs: config.PRESENCE_HEARTBEAT_MS ?? 5_000,
+        leaseMs: config.PRESENCE_LEASE_MS ?? 15_000,
+        logger,
+      });
       startConsumers();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -202,6 +226,7 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
     async close() {
       accepting = false;
       flushTimers.clear();
+      presenceLease?.stop();
       // Close each connection's transport once its write buffer is flushed (acks of the sends that just
       // finished are still queued there; io.close() alone would discard them). No disconnect packet is
       // sent, so socket.io-client sees "transport close" and reconnects, to another gateway.
@@ -218,6 +243,8 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
         void io.close(() => resolve());
       });
       await Promise.all(consumers.map((c) => c.close()));
+      // Whatever a disconnect did not clear (Redis was down), and this gateway's lease: users are offline at once.
+      await presence.reset().catch((err: unknown) => logger.warn({ err }, 'presence reset at shutdown failed; the sweep clears it'));
     },
   };
 }

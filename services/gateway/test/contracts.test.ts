@@ -110,7 +110,7 @@ describe('what the gateway consumes', () => {
       id: newId(),
       channelId,
       serverId,
-      author: { id: ada.id, username: ada.username },
+      author: { id: ada.id, username: ada.username, displayName: ada.username, avatarUrl: null },
       content: 'ok',
       createdAt: new Date().toISOString(),
       editedAt: new Date().toISOString(),

@@ -52,9 +52,11 @@ export class Directory {
   readonly channels = new Map<string, { serverId: string; name: string }>();
   readonly members = new Set<string>();
   readonly owners = new Map<string, string>();
+  readonly names = new Map<string, string>();
 
   addServer(owner: TestUser, channelNames: string[] = ['general']): { serverId: string; channelIds: string[] } {
     const serverId = newId();
+    this.names.set(owner.id, owner.username);
     this.owners.set(serverId, owner.id);
     this.members.add(`${serverId}:${owner.id}`);
     const channelIds = channelNames.map((name) => {
@@ -65,10 +67,16 @@ export class Directory {
     return { serverId, channelIds };
   }
   join(serverId: string, user: TestUser): void {
+    this.names.set(user.id, user.username);
     this.members.add(`${serverId}:${user.id}`);
   }
   leave(serverId: string, user: TestUser): void {
     this.members.delete(`${serverId}:${user.id}`);
+  }
+  /** Who a user is (asked once per connection): display name = username when known, their servers. */
+  user(userId: string): AuthzResponse {
+    const serverIds = [...this.members].filter((key) => key.endsWith(`:${userId}`)).map((key) => key.split(':')[0]!);
+    return { status: 'user', profile: { displayName: this.names.get(userId) ?? 'someone', avatarUrl: null }, serverIds };
   }
   answer(userId: string, channelId: string): AuthzResponse {
     const channel = this.channels.get(channelId);
@@ -112,9 +120,11 @@ export async function startAuthzStandIn(iso: Isolated, directory = new Directory
     }
     requests.push({ body, properties: { ...msg.properties } });
     const req = AuthzRequest.safeParse(body);
-    const answer: AuthzResponse = req.success
-      ? directory.answer(req.data.userId, req.data.channelId)
-      : { status: 'invalid', message: 'bad request' };
+    const answer: AuthzResponse = !req.success
+      ? { status: 'invalid', message: 'bad request' }
+      : 'scope' in req.data
+        ? directory.user(req.data.userId)
+        : directory.answer(req.data.userId, req.data.channelId);
     const reply = () => {
       if (msg.properties.replyTo) {
         ch.sendToQueue(msg.properties.replyTo as string, Buffer.from(JSON.stringify(answer)), {

@@ -1,5 +1,5 @@
 import amqplib from 'amqplib';
-import { AuthzRequest, declareAuthzQueue, type AuthzResponse, type TopologyNames } from '@chorus/contracts';
+import { AuthzChannelRequest, declareAuthzQueue, type AuthzResponse, type TopologyNames } from '@chorus/contracts';
 
 export interface StandInChannel {
   serverId: string;
@@ -36,7 +36,7 @@ export async function startAuthzStandIn(amqpUrl: string, names: TopologyNames): 
   await declareAuthzQueue(ch, names);
 
   const answer = (raw: unknown): AuthzResponse => {
-    const req = AuthzRequest.safeParse(raw);
+    const req = AuthzChannelRequest.safeParse(raw);
     if (!req.success) return { status: 'invalid', message: req.error.message };
     const channel = channels.get(req.data.channelId);
     if (!channel) return { status: 'not_found' };
