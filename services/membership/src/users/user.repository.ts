@@ -62,7 +62,7 @@ export function createUserRepository(models: Models): UserRepository {
       }
       if (changes.avatarUrl !== undefined) set.avatarUrl = changes.avatarUrl;
       if (changes.bio !== undefined) set.bio = changes.bio;
-      const doc = await models.User.findOneAndUpdate({ _id: new Types.ObjectId(id) }, { $set: set }, { new: true, projection: PROFILE_FIELDS })
+      const doc = await models.User.findOneAndUpdate({ _id: new Types.ObjectId(id) }, { $set: set }, { returnDocument: 'after', projection: PROFILE_FIELDS })
         .lean<ProfileDoc>()
         .exec();
       return doc ? toProfile(doc) : null;
