@@ -53,7 +53,11 @@ describe('direct messages and presence across the fleet', () => {
     expect(ack.ok, JSON.stringify(ack)).toBe(true);
     if (!ack.ok) return;
     const sent = Message.parse(ack.message);
-    expect(sent).toMatchObject({ channelId: dm.id, serverId: null, author: { id: ada.id, displayName: 'Ada L.', avatarUrl: 'https://example.com/ada.png' } });
+    expect(sent).toMatchObject({
+      channelId: dm.id,
+      serverId: null,
+      author: { id: ada.id, displayName: 'Ada L.', avatarUrl: 'https://example.com/ada.png' },
+    });
     await waitFor(() => bob.received.find((m) => m.id === sent.id), 'bob to receive the DM in his user room');
     // Ada's socket is in the channel room AND her user room: she gets it once.
     await waitFor(() => ada.received.find((m) => m.id === sent.id), 'ada to receive her own DM');
@@ -64,7 +68,10 @@ describe('direct messages and presence across the fleet', () => {
     expect(bob.received.filter((m) => m.id === sent.id)).toHaveLength(1);
 
     const page = HistoryPage.parse((await bob.api('GET', `/api/channels/${dm.id}/messages`)).body);
-    await waitFor(async () => HistoryPage.parse((await bob.api('GET', `/api/channels/${dm.id}/messages`)).body).messages.length === 2, 'history of the DM');
+    await waitFor(
+      async () => HistoryPage.parse((await bob.api('GET', `/api/channels/${dm.id}/messages`)).body).messages.length === 2,
+      'history of the DM',
+    );
     expect(page.messages.every((m) => m.serverId === null)).toBe(true);
     await waitFor(
       async () => DmListResponse.parse((await bob.api('GET', '/api/dms')).body).dms[0]?.lastMessageId !== null,
@@ -117,7 +124,11 @@ describe('direct messages and presence across the fleet', () => {
     const before = updates.length;
     gateways[1]!.child.kill('SIGKILL');
     await gateways[1]!.exited;
-    await waitFor(() => updates.slice(before).find((u) => u.userId === bob.id && u.status === 'offline'), 'bob offline after the kill', 30_000);
+    await waitFor(
+      () => updates.slice(before).find((u) => u.userId === bob.id && u.status === 'offline'),
+      'bob offline after the kill',
+      30_000,
+    );
     expect((await members()).find((m) => m.userId === bob.id)?.status).toBe('offline');
     await system().restartGateway(1);
   }, 60_000);

@@ -34,7 +34,12 @@ beforeAll(async () => {
   [ada, bob, eve] = await Promise.all([h.register('Ada.Lovelace'), h.register('bob'), h.register('eve')]);
   tap = await tapEvents(h.iso);
   broker = connectBroker(h.iso.amqpUrl, createLogger('people-test', 'silent'), 'people-test');
-  authz = createAuthzClient({ connection: broker, names: topologyNames(h.iso.amqpPrefix), logger: createLogger('authz', 'silent'), cacheTtlMs: 0 });
+  authz = createAuthzClient({
+    connection: broker,
+    names: topologyNames(h.iso.amqpPrefix),
+    logger: createLogger('authz', 'silent'),
+    cacheTtlMs: 0,
+  });
   redis = new Redis(h.iso.redisUrl);
 }, 60_000);
 afterAll(async () => {
@@ -64,7 +69,11 @@ describe('profiles', () => {
       .set(as(bob))
       .send({ displayName: '  Bob the Builder  ', avatarUrl: 'https://cdn.example.com/bob.png', bio: 'Can we fix it?' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(UserProfile.parse(res.body)).toMatchObject({ displayName: 'Bob the Builder', avatarUrl: 'https://cdn.example.com/bob.png', bio: 'Can we fix it?' });
+    expect(UserProfile.parse(res.body)).toMatchObject({
+      displayName: 'Bob the Builder',
+      avatarUrl: 'https://cdn.example.com/bob.png',
+      bio: 'Can we fix it?',
+    });
 
     const seen = UserProfile.parse((await h.api.get(`/api/users/${bob.user.id}`).set(as(eve))).body);
     expect(seen).toEqual(UserProfile.parse(res.body));
@@ -97,8 +106,13 @@ describe('profiles', () => {
       [{ passwordHash: 'x' }, ''],
       [{}, ''],
     ];
-    for (const [body, field] of cases) expectError(await h.api.patch('/api/users/@me').set(as(ada)).send(body), 400, 'VALIDATION_FAILED', field);
-    expect(UserProfile.parse((await h.api.get('/api/users/@me').set(as(ada))).body)).toMatchObject({ displayName: 'Ada.Lovelace', avatarUrl: null, bio: '' });
+    for (const [body, field] of cases)
+      expectError(await h.api.patch('/api/users/@me').set(as(ada)).send(body), 400, 'VALIDATION_FAILED', field);
+    expect(UserProfile.parse((await h.api.get('/api/users/@me').set(as(ada))).body)).toMatchObject({
+      displayName: 'Ada.Lovelace',
+      avatarUrl: null,
+      bio: '',
+    });
   });
 
   it('unknown or malformed user ids: 404 / 400; no token: 401', async () => {
@@ -168,7 +182,15 @@ describe('direct messages', () => {
   it('a DM with oneself → 400, with an unknown user → 404, hostile ids → 400', async () => {
     expectError(await h.api.post('/api/dms').set(as(ada)).send({ userId: ada.user.id }), 400, 'VALIDATION_FAILED', 'userId');
     expectError(await h.api.post('/api/dms').set(as(ada)).send({ userId: '0123456789abcdef01234567' }), 404, 'NOT_FOUND');
-    expectError(await h.api.post('/api/dms').set(as(ada)).send({ userId: { $ne: null } }), 400, 'VALIDATION_FAILED', 'userId');
+    expectError(
+      await h.api
+        .post('/api/dms')
+        .set(as(ada))
+        .send({ userId: { $ne: null } }),
+      400,
+      'VALIDATION_FAILED',
+      'userId',
+    );
     expectError(await h.api.post('/api/dms').set(as(ada)).send({}), 400, 'VALIDATION_FAILED', 'userId');
     expectError(await h.api.post('/api/dms').send({ userId: bob.user.id }), 401, 'UNAUTHENTICATED');
   });
@@ -225,7 +247,11 @@ describe('member list status', () => {
     await redis.hset(keys.conns(bob.user.id), 'gw-test', '2');
     await redis.set(keys.status(bob.user.id), 'invisible');
     const members = ListMembersResponse.parse((await h.api.get(`/api/servers/${server.id}/members`).set(as(eve)).expect(200)).body).members;
-    expect(Object.fromEntries(members.map((m) => [m.username, m.status]))).toEqual({ 'Ada.Lovelace': 'online', bob: 'offline', eve: 'offline' });
+    expect(Object.fromEntries(members.map((m) => [m.username, m.status]))).toEqual({
+      'Ada.Lovelace': 'online',
+      bob: 'offline',
+      eve: 'offline',
+    });
     await redis.set(keys.status(bob.user.id), 'dnd');
     const again = ListMembersResponse.parse((await h.api.get(`/api/servers/${server.id}/members`).set(as(eve)).expect(200)).body).members;
     expect(again.find((m) => m.username === 'bob')?.status).toBe('dnd');

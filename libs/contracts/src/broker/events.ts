@@ -27,7 +27,12 @@ export const EVENT_PAYLOADS = {
    * `lastMessageId` (GET /api/dms order) and the two users' DM partners (who hears their presence).
    */
   'dm.activity': {
-    1: z.object({ channelId: ObjectIdString, messageId: ObjectIdString, senderId: ObjectIdString, recipientIds: z.tuple([ObjectIdString, ObjectIdString]) }),
+    1: z.object({
+      channelId: ObjectIdString,
+      messageId: ObjectIdString,
+      senderId: ObjectIdString,
+      recipientIds: z.tuple([ObjectIdString, ObjectIdString]),
+    }),
   },
   /** membership → gateways: a user joined a server (drops negative caches). */
   'member.joined': { 1: z.object({ serverId: ObjectIdString, userId: ObjectIdString }) },

@@ -43,13 +43,21 @@ const CLIENT: Record<keyof ClientToServerEvents, EventDoc> = {
     ack: MessageSendAckSchema,
   },
   'typing:start': { summary: 'Typing indicator for a joined channel (no ack, not persisted)', payload: TypingStartPayload },
-  'presence:set': { summary: 'Choose online / idle / dnd / invisible (invisible is shown as offline)', payload: PresenceSetPayload, ack: PresenceSetAckSchema },
+  'presence:set': {
+    summary: 'Choose online / idle / dnd / invisible (invisible is shown as offline)',
+    payload: PresenceSetPayload,
+    ack: PresenceSetAckSchema,
+  },
   'presence:subscribe': {
     summary: 'Snapshot of a server’s members who are not offline, then presence:updated on each change (members only)',
     payload: PresenceSubscribePayload,
     ack: PresenceSubscribeAckSchema,
   },
-  'presence:unsubscribe': { summary: 'Stop a server’s presence updates', payload: PresenceSubscribePayload, ack: PresenceUnsubscribeAckSchema },
+  'presence:unsubscribe': {
+    summary: 'Stop a server’s presence updates',
+    payload: PresenceSubscribePayload,
+    ack: PresenceUnsubscribeAckSchema,
+  },
 };
 const SERVER: Record<keyof ServerToClientEvents, EventDoc> = {
   'message:created': { summary: 'A new message, to every socket in the room, in id order', payload: Message },

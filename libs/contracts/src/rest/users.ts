@@ -54,7 +54,10 @@ export type UserProfile = z.infer<typeof UserProfile>;
 /** PATCH /api/users/@me: any of the three; `avatarUrl: null` removes the avatar. */
 export const UpdateProfileRequest = z
   .strictObject({ displayName: DisplayName.optional(), avatarUrl: AvatarUrl.nullable().optional(), bio: Bio.optional() })
-  .refine((b) => b.displayName !== undefined || b.avatarUrl !== undefined || b.bio !== undefined, 'give at least one of displayName, avatarUrl, bio');
+  .refine(
+    (b) => b.displayName !== undefined || b.avatarUrl !== undefined || b.bio !== undefined,
+    'give at least one of displayName, avatarUrl, bio',
+  );
 export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequest>;
 
 export const UserIdParams = z.strictObject({ userId: ObjectIdString });

@@ -37,7 +37,11 @@ export function createPresenceStore(options: PresenceStoreOptions): PresenceStor
   const { redis, gatewayId } = options;
   const script = loadLuaScript(redis, new URL('./presence.lua', import.meta.url));
   // The two events in the adapter's wire format, built by the same typed encoder as every broadcast.
-  const serverTemplate = encodeRoomBroadcast(options.channelPrefix, `presence:${S}`, 'presence:updated', { serverId: S, userId: U, status: T });
+  const serverTemplate = encodeRoomBroadcast(options.channelPrefix, `presence:${S}`, 'presence:updated', {
+    serverId: S,
+    userId: U,
+    status: T,
+  });
   const partnerTemplate = encodeRoomBroadcast(options.channelPrefix, `user:${PARTNER}`, 'presence:updated', { userId: U, status: T });
   const common = [presenceKeys(options.prefix).prefix, `${options.channelPrefix}#/#`, serverTemplate.payload, partnerTemplate.payload];
   const run = (step: string, ...args: (string | number)[]) => script.run([], [step, ...common, ...args]);

@@ -53,6 +53,14 @@ export class Directory {
   readonly members = new Set<string>();
   readonly owners = new Map<string, string>();
   readonly names = new Map<string, string>();
+  readonly dms = new Map<string, [string, string]>();
+
+  /** A DM channel between two users (SPEC 10): only they are allowed; `serverId` null. */
+  addDm(a: TestUser, b: TestUser): string {
+    const id = newId();
+    this.dms.set(id, [a.id, b.id]);
+    return id;
+  }
 
   addServer(owner: TestUser, channelNames: string[] = ['general']): { serverId: string; channelIds: string[] } {
     const serverId = newId();
@@ -79,6 +87,11 @@ export class Directory {
     return { status: 'user', profile: { displayName: this.names.get(userId) ?? 'someone', avatarUrl: null }, serverIds };
   }
   answer(userId: string, channelId: string): AuthzResponse {
+    const recipientIds = this.dms.get(channelId);
+    if (recipientIds) {
+      const ref = { id: channelId, serverId: null, name: 'dm', recipientIds };
+      return recipientIds.includes(userId) ? { status: 'allowed', channel: ref, role: 'member' } : { status: 'not_member', channel: ref };
+    }
     const channel = this.channels.get(channelId);
     if (!channel) return { status: 'not_found' };
     const ref = { id: channelId, serverId: channel.serverId, name: channel.name };

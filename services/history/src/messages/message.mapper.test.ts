@@ -46,6 +46,11 @@ describe('message mapper: DMs and profiles (SPEC 10)', () => {
 
   it('a message stored before profiles existed reads with the username as display name and no avatar', () => {
     const { displayName: _d, avatarUrl: _a, ...author } = toMessageDoc(message).author;
-    expect(toMessage({ ...toMessageDoc(message), author }).author).toEqual({ id: message.author.id, username: 'alice', displayName: 'alice', avatarUrl: null });
+    expect(toMessage({ ...toMessageDoc(message), author }).author).toEqual({
+      id: message.author.id,
+      username: 'alice',
+      displayName: 'alice',
+      avatarUrl: null,
+    });
   });
 });

@@ -23,11 +23,7 @@ export interface UserLimiter {
   take(userId: string): Promise<void>;
 }
 
-export function createUserLimiter(
-  redis: Redis,
-  keyPrefix: string,
-  limits: { points: number; windowSeconds: number },
-): UserLimiter {
+export function createUserLimiter(redis: Redis, keyPrefix: string, limits: { points: number; windowSeconds: number }): UserLimiter {
   const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix, points: limits.points, duration: limits.windowSeconds });
   return {
     async take(userId) {

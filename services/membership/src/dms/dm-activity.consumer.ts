@@ -22,7 +22,11 @@ export function startDmActivityConsumer(deps: DmActivityDeps): Consumer {
   const keys = presenceKeys(deps.redisPrefix);
   const apply = async ({ value: envelope }: Delivery<AnyEnvelope>) => {
     if (envelope.type !== 'dm.activity') return;
-    const { channelId, messageId, recipientIds: [a, b] } = envelope.payload;
+    const {
+      channelId,
+      messageId,
+      recipientIds: [a, b],
+    } = envelope.payload;
     await Promise.all([
       deps.dms.recordActivity(channelId, messageId),
       deps.redis.multi().sadd(keys.partners(a), b).sadd(keys.partners(b), a).exec(),

@@ -34,7 +34,9 @@ export function createDmService(deps: { models: Models; users: UserRepository })
   return {
     async open(callerId, otherId) {
       if (callerId === otherId) {
-        throw new AppError('VALIDATION_FAILED', 'A direct message needs another user', [{ path: 'userId', message: 'must not be yourself' }]);
+        throw new AppError('VALIDATION_FAILED', 'A direct message needs another user', [
+          { path: 'userId', message: 'must not be yourself' },
+        ]);
       }
       const profiles = await users.findMany([callerId, otherId]);
       if (!profiles.has(otherId)) throw new AppError('NOT_FOUND', 'No such user');

@@ -62,14 +62,21 @@ export function createUserRepository(models: Models): UserRepository {
       }
       if (changes.avatarUrl !== undefined) set.avatarUrl = changes.avatarUrl;
       if (changes.bio !== undefined) set.bio = changes.bio;
-      const doc = await models.User.findOneAndUpdate({ _id: new Types.ObjectId(id) }, { $set: set }, { returnDocument: 'after', projection: PROFILE_FIELDS })
+      const doc = await models.User.findOneAndUpdate(
+        { _id: new Types.ObjectId(id) },
+        { $set: set },
+        { returnDocument: 'after', projection: PROFILE_FIELDS },
+      )
         .lean<ProfileDoc>()
         .exec();
       return doc ? toProfile(doc) : null;
     },
     async search(prefix, limit) {
       // Two index range scans, merged: a username match first, then display-name-only matches.
-      const [byName, byDisplay] = await Promise.all([byPrefix('usernameLower', prefix, limit), byPrefix('displayNameLower', prefix, limit)]);
+      const [byName, byDisplay] = await Promise.all([
+        byPrefix('usernameLower', prefix, limit),
+        byPrefix('displayNameLower', prefix, limit),
+      ]);
       const seen = new Map<string, UserProfile>();
       for (const doc of [...byName, ...byDisplay]) if (!seen.has(doc._id.toHexString())) seen.set(doc._id.toHexString(), toProfile(doc));
       return [...seen.values()].slice(0, limit);
