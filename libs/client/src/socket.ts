@@ -5,9 +5,14 @@ import {
   Message,
   MessageDeletedEvent,
   MessageSendAckSchema,
+  PresenceSetAckSchema,
+  PresenceSubscribeAckSchema,
+  PresenceUpdatedEvent,
   ServerRemovedEvent,
   TypingEvent,
   type ChannelRef,
+  type PresenceEntry,
+  type PresenceStatus,
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '@chorus/contracts';
@@ -40,6 +45,8 @@ export interface ChorusSocketEvents {
   'message:deleted': (event: MessageDeletedEvent) => void;
   'typing:start': (event: TypingEvent) => void;
   'server:removed': (event: ServerRemovedEvent) => void;
+  /** SPEC 11: a subscribed server's member (with serverId) or a DM partner (without) changed status. */
+  'presence:updated': (event: PresenceUpdatedEvent) => void;
   state: (state: ConnectionState) => void;
   /** After a reconnect: the channel was rejoined and `count` missed messages were delivered. */
   'caught-up': (event: { channelId: string; count: number }) => void;
@@ -186,6 +193,25 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
     return { message: ack.message, duplicate: ack.duplicate === true };
   }
 
+  /** SPEC 11: online / idle / dnd / invisible (others see invisible as offline). */
+  async setPresence(status: PresenceStatus): Promise<void> {
+    const ack = PresenceSetAckSchema.parse(await this.ack(() => this.raw.timeout(this.ackTimeout).emitWithAck('presence:set', { status })));
+    if (!ack.ok) throw ChorusError.fromAck(ack.error);
+  }
+
+  /** Watches a server's presence: the members not offline now; `presence:updated` events follow. Not renewed after a reconnect: subscribe again on `state` connected. */
+  async subscribePresence(serverId: string): Promise<PresenceEntry[]> {
+    const ack = PresenceSubscribeAckSchema.parse(
+      await this.ack(() => this.raw.timeout(this.ackTimeout).emitWithAck('presence:subscribe', { serverId })),
+    );
+    if (!ack.ok) throw ChorusError.fromAck(ack.error);
+    return ack.presences;
+  }
+
+  unsubscribePresence(serverId: string): void {
+    if (this.raw.connected) this.raw.emit('presence:unsubscribe', { serverId }, () => undefined);
+  }
+
   typing(channelId: string): void {
     if (this.raw.connected) this.raw.emit('typing:start', { channelId });
   }
@@ -249,6 +275,10 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
     s.on(
       'typing:start',
       parse(TypingEvent, (e) => this.emit('typing:start', e)),
+    );
+    s.on(
+      'presence:updated',
+      parse(PresenceUpdatedEvent, (e) => this.emit('presence:updated', e)),
     );
     s.on(
       'server:removed',

@@ -5,8 +5,8 @@ import { Icon } from '../../components/Icon';
 import { ErrorText } from '../../components/ErrorText';
 import { useDeleteMessage, useEditMessage } from './api';
 
-/** The name to show for an author; display names (SPEC 10) slot in here. */
-export const authorName = (author: Message['author']) => author.username;
+/** The name to show for an author: their display name as of the send (SPEC 10). */
+export const authorName = (author: Message['author']) => author.displayName || author.username;
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });

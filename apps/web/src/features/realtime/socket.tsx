@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { ChorusSocket, ConnectionState } from '@chorus/client';
+import type { Member } from '@chorus/contracts';
 import { chorus } from '../../lib/chorus';
 import { keys } from '../../lib/query-client';
 import { useSession } from '../auth/session';
@@ -30,7 +31,18 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     setValue({ socket, state: socket.state });
     const offs = [
       socket.on('state', (state) => setValue({ socket, state })),
-      socket.on('message:created', (m) => mergeMessages(queryClient, m.channelId, [m])),
+      socket.on('message:created', (m) => {
+        mergeMessages(queryClient, m.channelId, [m]);
+        // A DM message (in the user's own room, SPEC 10) moves its conversation to the top of the list.
+        if (m.serverId === null) void queryClient.invalidateQueries({ queryKey: keys.dms });
+      }),
+      socket.on('presence:updated', (e) => {
+        queryClient.setQueryData(keys.presence(e.userId), e.status);
+        // Someone the member list does not show yet (they joined since it loaded): load it again.
+        const members = e.serverId ? queryClient.getQueryData<Member[]>(keys.members(e.serverId)) : undefined;
+        if (e.serverId && members && !members.some((m) => m.userId === e.userId))
+          void queryClient.invalidateQueries({ queryKey: keys.members(e.serverId) });
+      }),
       socket.on('message:updated', (m) => replaceMessage(queryClient, m)),
       socket.on('message:deleted', (e) => removeMessage(queryClient, e.channelId, e.id)),
       socket.on('server:removed', (e) => {
