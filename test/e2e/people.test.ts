@@ -31,7 +31,11 @@ describe('direct messages and presence across the fleet', () => {
 
   beforeAll(async () => {
     const { edgeUrl } = system();
-    [ada, bob, eve] = await Promise.all(['ada', 'bob', 'eve'].map((n) => new User(edgeUrl, `${n}_p${tag}`).register()));
+    [ada, bob, eve] = await Promise.all([
+      new User(edgeUrl, `ada_p${tag}`).register(),
+      new User(edgeUrl, `bob_p${tag}`).register(),
+      new User(edgeUrl, `eve_p${tag}`).register(),
+    ]);
     const server = ServerDetail.parse((await ada.api('POST', '/api/servers', { name: 'presence' })).body);
     serverId = server.id;
     expect((await bob.api('PUT', `/api/servers/${server.id}/members/@me`)).status).toBe(201);
