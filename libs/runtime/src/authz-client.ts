@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { AUTHZ_CACHE_TTL_MS, AUTHZ_REQUEST_TTL_MS, AUTHZ_TIMEOUT_MS, AuthzResponse, type TopologyNames } from '@chorus/contracts';
+import type { z } from 'zod';
+import {
+  AUTHZ_CACHE_TTL_MS,
+  AUTHZ_REQUEST_TTL_MS,
+  AUTHZ_TIMEOUT_MS,
+  AuthzResponse,
+  ChannelListResponse,
+  type ChannelListRequest,
+  type TopologyNames,
+} from '@chorus/contracts';
 import type { Logger } from './logger.js';
 import { AppError } from './http/app-error.js';
 import { parseJson } from './json.js';
@@ -19,6 +28,8 @@ export interface AuthzClientOptions {
 export interface AuthzClient {
   /** Membership's answer for (user, channel). Throws AppError UNAVAILABLE when membership does not answer. */
   check(userId: string, channelId: string): Promise<AuthzResponse>;
+  /** The channels a user may read: of one server, or their DMs (never cached: it is one request per page view). */
+  channels(request: ChannelListRequest): Promise<ChannelListResponse>;
   /** Drop cached answers: call on member.left / server.deleted / channel.deleted. */
   forgetMember(userId: string, serverId: string): void;
   forgetServer(serverId: string): void;
@@ -28,6 +39,20 @@ export interface AuthzClient {
 
 /** Membership said yes: the channel (with its server) and the caller's role there. */
 export type ChannelAccess = Extract<AuthzResponse, { status: 'allowed' }>;
+
+/** The channel list when allowed, else the same AppErrors as `requireAccess` (a server instead of a channel). */
+export function requireChannelList(answer: ChannelListResponse): Extract<ChannelListResponse, { status: 'allowed' }> {
+  switch (answer.status) {
+    case 'allowed':
+      return answer;
+    case 'not_member':
+      throw new AppError('NOT_MEMBER', 'You are not a member of this server');
+    case 'not_found':
+      throw new AppError('NOT_FOUND', 'Server not found');
+    case 'invalid':
+      throw new AppError('VALIDATION_FAILED', 'Request is invalid', [{ path: '', message: answer.message }]);
+  }
+}
 
 /**
  * Membership's answer as every service acts on it: the access when allowed, else an AppError —
@@ -48,7 +73,8 @@ export function requireAccess(answer: AuthzResponse): ChannelAccess {
 }
 
 interface Pending {
-  resolve: (r: AuthzResponse) => void;
+  schema: z.ZodType;
+  resolve: (r: never) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -81,8 +107,8 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
     if (!waiter || !id) return;
     pending.delete(id);
     clearTimeout(waiter.timer);
-    const parsed = AuthzResponse.safeParse(parseJson(msg.content));
-    if (parsed.success) waiter.resolve(parsed.data);
+    const parsed = waiter.schema.safeParse(parseJson(msg.content));
+    if (parsed.success) waiter.resolve(parsed.data as never);
     else {
       logger.error({ issues: parsed.error.issues }, 'invalid authorization reply');
       waiter.reject(new AppError('UNAVAILABLE', 'Authorization service gave an invalid answer'));
@@ -98,17 +124,17 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
   });
   channel.on('error', (err) => logger.warn({ err }, 'authz client channel error'));
 
-  const ask = (userId: string, channelId: string): Promise<AuthzResponse> =>
-    new Promise<AuthzResponse>((resolve, reject) => {
+  const ask = <S extends z.ZodType>(body: object, schema: S): Promise<z.infer<S>> =>
+    new Promise<z.infer<S>>((resolve, reject) => {
       if (!connection.isConnected()) return reject(new AppError('UNAVAILABLE', 'Authorization service is unavailable'));
       const correlationId = randomUUID();
       const timer = setTimeout(() => {
         pending.delete(correlationId);
         reject(new AppError('UNAVAILABLE', 'Authorization service did not answer in time'));
       }, timeoutMs);
-      pending.set(correlationId, { resolve, reject, timer });
+      pending.set(correlationId, { schema, resolve, reject, timer });
       channel
-        .sendToQueue(names.authzQueue, Buffer.from(JSON.stringify({ userId, channelId })), {
+        .sendToQueue(names.authzQueue, Buffer.from(JSON.stringify(body)), {
           correlationId,
           replyTo: REPLY_QUEUE,
           contentType: 'application/json',
@@ -137,7 +163,7 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
       const running = inflight.get(key);
       if (running) return running;
       const askedAt = generation;
-      const request = ask(userId, channelId)
+      const request = ask({ userId, channelId }, AuthzResponse)
         .then((answer) => {
           if (answer.status === 'allowed' && askedAt === generation) {
             if (cache.size >= MAX_CACHE_ENTRIES) dropWhere((_k, e) => e.expiresAt <= Date.now());
@@ -150,6 +176,7 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
       inflight.set(key, request);
       return request;
     },
+    channels: (request) => ask(request, ChannelListResponse),
     forgetMember(userId, serverId) {
       dropWhere((key, e) => key.startsWith(`${userId}:`) && e.answer.channel.serverId === serverId);
     },
