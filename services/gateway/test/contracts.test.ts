@@ -114,6 +114,7 @@ describe('what the gateway consumes', () => {
       content: 'ok',
       createdAt: new Date().toISOString(),
       editedAt: new Date().toISOString(),
+      reactions: [],
     };
     const good = createEnvelope('message.updated', 1, valid, 'history');
     await events.publishRaw('message.updated.v1', Buffer.from('{not json'));
