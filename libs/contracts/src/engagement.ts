@@ -16,7 +16,8 @@ export const ENGAGEMENT_LIMITS = {
 const utf8 = new TextEncoder();
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 /** Code points an emoji grapheme may be made of: pictographs, skin-tone modifiers, ZWJ, variation selectors, tags, keycaps, flags. */
-const EMOJI_PARTS = /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|[\u200D\uFE0E\uFE0F\u20E3#*0-9\u{E0020}-\u{E007F}])+$/u;
+const EMOJI_PARTS =
+  /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|\u200D|\uFE0E|\uFE0F|\u20E3|[#*0-9]|[\u{E0020}-\u{E007F}])+$/u;
 const PICTOGRAPH = /\p{Extended_Pictographic}/u;
 const FLAG = /^\p{Regional_Indicator}{2}$/u;
 const KEYCAP = /^[#*0-9]\uFE0F?\u20E3$/u;

@@ -64,7 +64,11 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
   // Consumers start only once the database they write to is ready.
   let consumer: Consumer | undefined;
   const ready = mongo.ready.then(async () => {
-    await Promise.all([ensureMessageIndexes(models), reactionModel(mongo.conn).createIndexes(), readStateModel(mongo.conn).createIndexes()]);
+    await Promise.all([
+      ensureMessageIndexes(models),
+      reactionModel(mongo.conn).createIndexes(),
+      readStateModel(mongo.conn).createIndexes(),
+    ]);
     consumer = createHistoryConsumer({
       connection: broker,
       names,
@@ -76,7 +80,8 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
       metrics,
       effects: {
         markRead: (marks) => readStates.markReadMany(marks),
-        forgetChannels: (channelIds) => Promise.all([reactions.deleteChannels(channelIds), readStates.deleteChannels(channelIds)]).then(() => undefined),
+        forgetChannels: (channelIds) =>
+          Promise.all([reactions.deleteChannels(channelIds), readStates.deleteChannels(channelIds)]).then(() => undefined),
       },
       onScopesDeleted: ({ channelIds, serverIds }) => {
         for (const id of channelIds) authz.forgetChannel(id);

@@ -37,9 +37,13 @@ const auth = (u: User) => `Bearer ${mintToken(iso.keys.privateKey, u)}`;
 const url = (messageId: string, emoji: string, channel = channelId) =>
   `/api/channels/${channel}/messages/${messageId}/reactions/${encodeURIComponent(emoji)}/@me`;
 const react = (u: User, messageId: string, emoji: string, channel = channelId) =>
-  request(svc.app).put(url(messageId, emoji, channel)).set('Authorization', auth(u));
+  request(svc.app)
+    .put(url(messageId, emoji, channel))
+    .set('Authorization', auth(u));
 const unreact = (u: User, messageId: string, emoji: string, channel = channelId) =>
-  request(svc.app).delete(url(messageId, emoji, channel)).set('Authorization', auth(u));
+  request(svc.app)
+    .delete(url(messageId, emoji, channel))
+    .set('Authorization', auth(u));
 
 async function seed(channel = channelId): Promise<Message> {
   const message = makeMessage(nextId(), channel, serverId, owner, 'react to me');
@@ -163,7 +167,9 @@ describe('rules', () => {
 
   it('malformed percent-encoding → 400 with the error shape', async () => {
     const m = await seed();
-    const res = await request(svc.app).put(`/api/channels/${channelId}/messages/${m.id}/reactions/%E0%A4%A/@me`).set('Authorization', auth(alice));
+    const res = await request(svc.app)
+      .put(`/api/channels/${channelId}/messages/${m.id}/reactions/%E0%A4%A/@me`)
+      .set('Authorization', auth(alice));
     expect(res.status).toBe(400);
     expect(ErrorBody.parse(res.body).error.code).toBe('VALIDATION_FAILED');
   });

@@ -165,7 +165,11 @@ describe('authorization RPC (contract: libs/contracts broker/rpc.ts)', () => {
   });
 
   it('dm-channels answers an (empty, until DMs exist) list; malformed channel-list requests → invalid', async () => {
-    expect(await client.channels({ kind: 'dm-channels', userId: member.user.id })).toEqual({ status: 'allowed', serverId: null, channels: [] });
+    expect(await client.channels({ kind: 'dm-channels', userId: member.user.id })).toEqual({
+      status: 'allowed',
+      serverId: null,
+      channels: [],
+    });
     for (const body of [
       { kind: 'server-channels', userId: member.user.id },
       { kind: 'nope', userId: member.user.id },

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import { AuthResponse, CredentialsRequest, JwksResponse, LoginRequest, LogoutRequest, MeResponse, RefreshRequest } from '../rest/auth.js';
 import { ChannelMessagesParams, EditMessageRequest, HistoryPage, HistoryQuery, Message, MessageParams } from '../rest/messages.js';
+import { MarkReadRequest, ReactionParams, ReadStatesQuery, ReadStatesResponse } from '../engagement.js';
 import {
   CategoriesResponse,
   Channel,
@@ -43,7 +44,7 @@ const V = 'VALIDATION_FAILED' as const;
 const AUTH = ['UNAUTHENTICATED'] as const satisfies ErrorCode[];
 const WRITE = ['RATE_LIMITED', 'UNAVAILABLE'] as const satisfies ErrorCode[];
 
-/** Every REST route of membership (SPEC 2, 3) and history (SPEC 4). The docs test fails when a route exists that this lacks. */
+/** Every REST route of membership (SPEC 2, 3) and history (SPEC 4, 12, 13). The docs test fails when a route exists that this lacks. */
 export const ROUTES: RouteDoc[] = [
   // Accounts and tokens (SPEC 2)
   {
@@ -292,5 +293,52 @@ export const ROUTES: RouteDoc[] = [
     params: MessageParams,
     ok: { 204: null },
     errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
+  },
+  // Reactions (SPEC 12)
+  {
+    method: 'put',
+    path: '/api/channels/{channelId}/messages/{messageId}/reactions/{emoji}/@me',
+    service: 'history',
+    tag: 'reactions',
+    summary: 'React with one emoji (URL-encoded grapheme, ≤ 32 bytes); idempotent; at most 20 distinct per message',
+    auth: 'required',
+    params: ReactionParams,
+    ok: { 204: null },
+    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
+  },
+  {
+    method: 'delete',
+    path: '/api/channels/{channelId}/messages/{messageId}/reactions/{emoji}/@me',
+    service: 'history',
+    tag: 'reactions',
+    summary: 'Take one’s reaction back; idempotent',
+    auth: 'required',
+    params: ReactionParams,
+    ok: { 204: null },
+    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
+  },
+  // Read state (SPEC 13)
+  {
+    method: 'put',
+    path: '/api/channels/{channelId}/read',
+    service: 'history',
+    tag: 'read-state',
+    summary: 'Move the caller’s read position forward (an older id is a no-op); relayed as read:updated',
+    auth: 'required',
+    params: ChannelMessagesParams,
+    body: MarkReadRequest,
+    ok: { 204: null },
+    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
+  },
+  {
+    method: 'get',
+    path: '/api/users/@me/read-states',
+    service: 'history',
+    tag: 'read-state',
+    summary: 'Read positions and unread/mention counts (capped at 100) of a server’s channels, or of the caller’s DMs',
+    auth: 'required',
+    query: ReadStatesQuery,
+    ok: { 200: ReadStatesResponse },
+    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
   },
 ];

@@ -20,7 +20,10 @@ export function createAnnouncer(publisher: EventPublisher, logger: Logger): Anno
     },
     async announce(envelope) {
       await publisher.publish(envelope).catch((err: unknown) => {
-        logger.warn({ err, eventId: envelope.id, type: envelope.type }, 'engagement event not published (clients resync on their next read)');
+        logger.warn(
+          { err, eventId: envelope.id, type: envelope.type },
+          'engagement event not published (clients resync on their next read)',
+        );
       });
     },
   };

@@ -36,9 +36,21 @@ export function createReactionService({ messages, reactions, authz, announcer }:
     announcer.requireBroker();
     return access.channel.serverId;
   };
-  const changed = (type: 'reaction.added' | 'reaction.removed', user: AuthenticatedUser, p: ReactionParams, serverId: string, ref?: string) =>
+  const changed = (
+    type: 'reaction.added' | 'reaction.removed',
+    user: AuthenticatedUser,
+    p: ReactionParams,
+    serverId: string,
+    ref?: string,
+  ) =>
     announcer.announce(
-      createEnvelope(type, 1, { channelId: p.channelId, serverId, messageId: p.messageId, emoji: p.emoji, userId: user.id }, 'history', ref) as AnyEnvelope,
+      createEnvelope(
+        type,
+        1,
+        { channelId: p.channelId, serverId, messageId: p.messageId, emoji: p.emoji, userId: user.id },
+        'history',
+        ref,
+      ) as AnyEnvelope,
     );
 
   return {

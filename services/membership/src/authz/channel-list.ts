@@ -20,7 +20,10 @@ export async function listReadableChannels(models: Models, request: ChannelListR
     const member = await models.Member.collection.findOne({ serverId, userId }, { projection: { _id: 1 } });
     if (!member) return { status: 'not_member' };
   }
-  const channels = await models.Channel.collection.find({ serverId }, { projection: { name: 1 } }).sort({ _id: 1 }).toArray();
+  const channels = await models.Channel.collection
+    .find({ serverId }, { projection: { name: 1 } })
+    .sort({ _id: 1 })
+    .toArray();
   return {
     status: 'allowed',
     serverId: request.serverId,
