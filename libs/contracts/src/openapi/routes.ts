@@ -1,8 +1,5 @@
-import type { z } from 'zod';
-import type { ErrorCode } from '../errors.js';
 import { AuthResponse, CredentialsRequest, JwksResponse, LoginRequest, LogoutRequest, MeResponse, RefreshRequest } from '../rest/auth.js';
 import { ChannelMessagesParams, EditMessageRequest, HistoryPage, HistoryQuery, Message, MessageParams } from '../rest/messages.js';
-import { MarkReadRequest, ReactionParams, ReadStatesQuery, ReadStatesResponse } from '../engagement.js';
 import {
   CategoriesResponse,
   Channel,
@@ -21,28 +18,10 @@ import {
   UpdateChannelRequest,
   UpdateServerRequest,
 } from '../rest/servers.js';
+import { ENGAGEMENT_ROUTES } from './engagement-routes.js';
+import { AUTH, V, WRITE, type RouteDoc } from './route-doc.js';
 
-/** One REST route as documented: OpenAPI-style path, its schemas from the contracts, its error codes. */
-export interface RouteDoc {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** OpenAPI path, `{param}` style. */
-  path: string;
-  service: 'membership' | 'history';
-  tag: string;
-  summary: string;
-  /** none: public; optional: a token adds the caller's view; required: 401 without one. */
-  auth: 'none' | 'optional' | 'required';
-  params?: z.ZodObject;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  /** Success status → body schema (null: no body). */
-  ok: Record<number, z.ZodType | null>;
-  errors: ErrorCode[];
-}
-
-const V = 'VALIDATION_FAILED' as const;
-const AUTH = ['UNAUTHENTICATED'] as const satisfies ErrorCode[];
-const WRITE = ['RATE_LIMITED', 'UNAVAILABLE'] as const satisfies ErrorCode[];
+export type { RouteDoc } from './route-doc.js';
 
 /** Every REST route of membership (SPEC 2, 3) and history (SPEC 4, 12, 13). The docs test fails when a route exists that this lacks. */
 export const ROUTES: RouteDoc[] = [
@@ -294,51 +273,5 @@ export const ROUTES: RouteDoc[] = [
     ok: { 204: null },
     errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
   },
-  // Reactions (SPEC 12)
-  {
-    method: 'put',
-    path: '/api/channels/{channelId}/messages/{messageId}/reactions/{emoji}/@me',
-    service: 'history',
-    tag: 'reactions',
-    summary: 'React with one emoji (URL-encoded grapheme, ≤ 32 bytes); idempotent; at most 20 distinct per message',
-    auth: 'required',
-    params: ReactionParams,
-    ok: { 204: null },
-    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
-  },
-  {
-    method: 'delete',
-    path: '/api/channels/{channelId}/messages/{messageId}/reactions/{emoji}/@me',
-    service: 'history',
-    tag: 'reactions',
-    summary: 'Take one’s reaction back; idempotent',
-    auth: 'required',
-    params: ReactionParams,
-    ok: { 204: null },
-    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
-  },
-  // Read state (SPEC 13)
-  {
-    method: 'put',
-    path: '/api/channels/{channelId}/read',
-    service: 'history',
-    tag: 'read-state',
-    summary: 'Move the caller’s read position forward (an older id is a no-op); relayed as read:updated',
-    auth: 'required',
-    params: ChannelMessagesParams,
-    body: MarkReadRequest,
-    ok: { 204: null },
-    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
-  },
-  {
-    method: 'get',
-    path: '/api/users/@me/read-states',
-    service: 'history',
-    tag: 'read-state',
-    summary: 'Read positions and unread/mention counts (capped at 100) of a server’s channels, or of the caller’s DMs',
-    auth: 'required',
-    query: ReadStatesQuery,
-    ok: { 200: ReadStatesResponse },
-    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
-  },
+  ...ENGAGEMENT_ROUTES,
 ];

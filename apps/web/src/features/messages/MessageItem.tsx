@@ -83,29 +83,29 @@ export const MessageItem = memo(function MessageItem({ message, mine, grouped }:
         <ErrorText error={remove.error} />
       </div>
       {mine && !editing && (
-        <div className="message-actions" role="group" aria-label="Message actions">
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Edit message"
-            onClick={() => {
-              setDraft(message.content);
-              setEditing(true);
-            }}
-          >
-            <Icon name="pencil" />
-          </button>
-          <button
-            type="button"
-            className="icon-button danger"
-            aria-label="Delete message"
-            disabled={remove.isPending}
-            onClick={() => remove.mutate(message.id)}
-          >
-            <Icon name="trash" />
-          </button>
-        </div>
+        <MessageActions
+          onEdit={() => {
+            setDraft(message.content);
+            setEditing(true);
+          }}
+          onDelete={() => remove.mutate(message.id)}
+          deleting={remove.isPending}
+        />
       )}
     </li>
   );
 });
+
+/** The author's Edit and Delete buttons (shown on hover or focus). */
+function MessageActions({ onEdit, onDelete, deleting }: { onEdit(): void; onDelete(): void; deleting: boolean }) {
+  return (
+    <div className="message-actions" role="group" aria-label="Message actions">
+      <button type="button" className="icon-button" aria-label="Edit message" onClick={onEdit}>
+        <Icon name="pencil" />
+      </button>
+      <button type="button" className="icon-button danger" aria-label="Delete message" disabled={deleting} onClick={onDelete}>
+        <Icon name="trash" />
+      </button>
+    </div>
+  );
+}
