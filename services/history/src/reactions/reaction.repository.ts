@@ -41,8 +41,14 @@ export class ReactionRepository {
       if (isDuplicateKey(err)) return 'unchanged';
       throw err;
     }
-    const counted = await this.countIn(channelId, messageId, emoji);
-    if (counted !== 'added') await this.reactions.collection.deleteOne({ _id } as never);
+    // Not counted (full, gone, or the database failed half-way): take the per-user document back, so
+    // a retry is not mistaken for "already reacted" with nothing counted.
+    const undo = () => this.reactions.collection.deleteOne({ _id } as never);
+    const counted = await this.countIn(channelId, messageId, emoji).catch(async (err: unknown) => {
+      await undo().catch(() => undefined);
+      throw err;
+    });
+    if (counted !== 'added') await undo();
     return counted;
   }
 
