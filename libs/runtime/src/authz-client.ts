@@ -1,21 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import type { z } from 'zod';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import {
   AUTHZ_CACHE_TTL_MS,
-  AUTHZ_REQUEST_TTL_MS,
   AUTHZ_TIMEOUT_MS,
-  AuthzResponse,
   ChannelListResponse,
+  type AuthzResponse,
   type ChannelListRequest,
   type TopologyNames,
 } from '@chorus/contracts';
 import type { Logger } from './logger.js';
 import { AppError } from './http/app-error.js';
-import { parseJson } from './json.js';
-
-const REPLY_QUEUE = 'amq.rabbitmq.reply-to';
+import { createAuthzRpc } from './authz-rpc.js';
 
 export interface AuthzClientOptions {
   connection: AmqpConnectionManager;
@@ -34,6 +28,11 @@ export interface AuthzClient {
   forgetMember(userId: string, serverId: string): void;
   forgetServer(serverId: string): void;
   forgetChannel(channelId: string): void;
+  /**
+   * On member.joined: questions of this user still in flight were asked before the join, so a question
+   * asked from now on is sent afresh instead of sharing their (likely `not_member`) answer.
+   */
+  forgetPending(userId: string): void;
   close(): Promise<void>;
 }
 
@@ -72,13 +71,6 @@ export function requireAccess(answer: AuthzResponse): ChannelAccess {
   }
 }
 
-interface Pending {
-  schema: z.ZodType;
-  resolve: (r: never) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 interface Cached {
   answer: Extract<AuthzResponse, { status: 'allowed' }>;
   expiresAt: number;
@@ -93,61 +85,14 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
   const { connection, names, logger } = options;
   const cacheTtlMs = options.cacheTtlMs ?? AUTHZ_CACHE_TTL_MS;
   const timeoutMs = options.timeoutMs ?? AUTHZ_TIMEOUT_MS;
-  const pending = new Map<string, Pending>();
   const inflight = new Map<string, Promise<AuthzResponse>>();
   const cache = new Map<string, Cached>();
   /** Bumped by every invalidation: an answer requested before one is not cached (it may be stale). */
   let generation = 0;
   const MAX_CACHE_ENTRIES = 100_000;
 
-  const onReply = (msg: ConsumeMessage | null) => {
-    if (!msg) return;
-    const id = msg.properties.correlationId as string | undefined;
-    const waiter = id ? pending.get(id) : undefined;
-    if (!waiter || !id) return;
-    pending.delete(id);
-    clearTimeout(waiter.timer);
-    const parsed = waiter.schema.safeParse(parseJson(msg.content));
-    if (parsed.success) waiter.resolve(parsed.data as never);
-    else {
-      logger.error({ issues: parsed.error.issues }, 'invalid authorization reply');
-      waiter.reject(new AppError('UNAVAILABLE', 'Authorization service gave an invalid answer'));
-    }
-  };
-
-  const channel: ChannelWrapper = connection.createChannel({
-    name: 'authz-client',
-    confirm: false,
-    setup: async (ch: ConfirmChannel) => {
-      await ch.consume(REPLY_QUEUE, onReply, { noAck: true });
-    },
-  });
-  channel.on('error', (err) => logger.warn({ err }, 'authz client channel error'));
-
-  const ask = <S extends z.ZodType>(body: object, schema: S): Promise<z.infer<S>> =>
-    new Promise<z.infer<S>>((resolve, reject) => {
-      if (!connection.isConnected()) return reject(new AppError('UNAVAILABLE', 'Authorization service is unavailable'));
-      const correlationId = randomUUID();
-      const timer = setTimeout(() => {
-        pending.delete(correlationId);
-        reject(new AppError('UNAVAILABLE', 'Authorization service did not answer in time'));
-      }, timeoutMs);
-      pending.set(correlationId, { schema, resolve, reject, timer });
-      channel
-        .sendToQueue(names.authzQueue, Buffer.from(JSON.stringify(body)), {
-          correlationId,
-          replyTo: REPLY_QUEUE,
-          contentType: 'application/json',
-          expiration: String(Math.min(timeoutMs, AUTHZ_REQUEST_TTL_MS)),
-          persistent: false,
-        })
-        .catch((err: Error) => {
-          if (!pending.delete(correlationId)) return;
-          clearTimeout(timer);
-          logger.warn({ err }, 'authorization request not sent');
-          reject(new AppError('UNAVAILABLE', 'Authorization service is unavailable'));
-        });
-    });
+  const rpc = createAuthzRpc({ connection, names, logger, timeoutMs });
+  const ask = rpc.ask;
 
   const dropWhere = (pred: (key: string, entry: Cached) => boolean) => {
     generation++;
@@ -163,7 +108,7 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
       const running = inflight.get(key);
       if (running) return running;
       const askedAt = generation;
-      const request = ask({ userId, channelId }, AuthzResponse)
+      const request = ask(userId, channelId)
         .then((answer) => {
           if (answer.status === 'allowed' && askedAt === generation) {
             if (cache.size >= MAX_CACHE_ENTRIES) dropWhere((_k, e) => e.expiresAt <= Date.now());
@@ -176,7 +121,7 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
       inflight.set(key, request);
       return request;
     },
-    channels: (request) => ask(request, ChannelListResponse),
+    channels: (request) => rpc.request(request, ChannelListResponse),
     forgetMember(userId, serverId) {
       dropWhere((key, e) => key.startsWith(`${userId}:`) && e.answer.channel.serverId === serverId);
     },
@@ -186,13 +131,9 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
     forgetChannel(channelId) {
       dropWhere((key) => key.endsWith(`:${channelId}`));
     },
-    async close() {
-      for (const [id, p] of pending) {
-        clearTimeout(p.timer);
-        p.reject(new AppError('UNAVAILABLE', 'Shutting down'));
-        pending.delete(id);
-      }
-      await channel.close();
+    forgetPending(userId) {
+      for (const key of inflight.keys()) if (key.startsWith(`${userId}:`)) inflight.delete(key);
     },
+    close: () => rpc.close(),
   };
 }

@@ -84,20 +84,20 @@ export const MessageItem = memo(function MessageItem({ message, mine, grouped }:
       </div>
       {mine && !editing && (
         <MessageActions
+          deleting={remove.isPending}
           onEdit={() => {
             setDraft(message.content);
             setEditing(true);
           }}
           onDelete={() => remove.mutate(message.id)}
-          deleting={remove.isPending}
         />
       )}
     </li>
   );
 });
 
-/** The author's Edit and Delete buttons (shown on hover or focus). */
-function MessageActions({ onEdit, onDelete, deleting }: { onEdit(): void; onDelete(): void; deleting: boolean }) {
+/** The author's Edit and Delete buttons. */
+function MessageActions({ deleting, onEdit, onDelete }: { deleting: boolean; onEdit: () => void; onDelete: () => void }) {
   return (
     <div className="message-actions" role="group" aria-label="Message actions">
       <button type="button" className="icon-button" aria-label="Edit message" onClick={onEdit}>
