@@ -1,5 +1,12 @@
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
-import { AUTHZ_CACHE_TTL_MS, AUTHZ_TIMEOUT_MS, type AuthzResponse, type TopologyNames } from '@chorus/contracts';
+import {
+  AUTHZ_CACHE_TTL_MS,
+  AUTHZ_TIMEOUT_MS,
+  ChannelListResponse,
+  type AuthzResponse,
+  type ChannelListRequest,
+  type TopologyNames,
+} from '@chorus/contracts';
 import type { Logger } from './logger.js';
 import { AppError } from './http/app-error.js';
 import { createAuthzRpc } from './authz-rpc.js';
@@ -15,6 +22,8 @@ export interface AuthzClientOptions {
 export interface AuthzClient {
   /** Membership's answer for (user, channel). Throws AppError UNAVAILABLE when membership does not answer. */
   check(userId: string, channelId: string): Promise<AuthzResponse>;
+  /** The channels a user may read: of one server, or their DMs (never cached: it is one request per page view). */
+  channels(request: ChannelListRequest): Promise<ChannelListResponse>;
   /** Drop cached answers: call on member.left / server.deleted / channel.deleted. */
   forgetMember(userId: string, serverId: string): void;
   forgetServer(serverId: string): void;
@@ -29,6 +38,20 @@ export interface AuthzClient {
 
 /** Membership said yes: the channel (with its server) and the caller's role there. */
 export type ChannelAccess = Extract<AuthzResponse, { status: 'allowed' }>;
+
+/** The channel list when allowed, else the same AppErrors as `requireAccess` (a server instead of a channel). */
+export function requireChannelList(answer: ChannelListResponse): Extract<ChannelListResponse, { status: 'allowed' }> {
+  switch (answer.status) {
+    case 'allowed':
+      return answer;
+    case 'not_member':
+      throw new AppError('NOT_MEMBER', 'You are not a member of this server');
+    case 'not_found':
+      throw new AppError('NOT_FOUND', 'Server not found');
+    case 'invalid':
+      throw new AppError('VALIDATION_FAILED', 'Request is invalid', [{ path: '', message: answer.message }]);
+  }
+}
 
 /**
  * Membership's answer as every service acts on it: the access when allowed, else an AppError —
@@ -98,6 +121,7 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
       inflight.set(key, request);
       return request;
     },
+    channels: (request) => rpc.request(request, ChannelListResponse),
     forgetMember(userId, serverId) {
       dropWhere((key, e) => key.startsWith(`${userId}:`) && e.answer.channel.serverId === serverId);
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { z } from 'zod';
 import { AUTHZ_REQUEST_TTL_MS, AuthzResponse, type TopologyNames } from '@chorus/contracts';
 import type { Logger } from './logger.js';
 import { AppError } from './http/app-error.js';
@@ -9,7 +10,8 @@ import { parseJson } from './json.js';
 const REPLY_QUEUE = 'amq.rabbitmq.reply-to';
 
 interface Pending {
-  resolve: (r: AuthzResponse) => void;
+  schema: z.ZodType;
+  resolve: (r: never) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -17,6 +19,8 @@ interface Pending {
 export interface AuthzRpc {
   /** One question to membership, uncached. Rejects AppError UNAVAILABLE when it cannot be asked or is not answered in time. */
   ask(userId: string, channelId: string): Promise<AuthzResponse>;
+  /** Any other kind of question (a `kind` request of broker/rpc.ts), its reply parsed with `schema`. */
+  request<S extends z.ZodType>(body: object, schema: S): Promise<z.infer<S>>;
   /** Rejects what is still waiting and closes the channel. */
   close(): Promise<void>;
 }
@@ -38,8 +42,8 @@ export function createAuthzRpc(options: {
     if (!waiter || !id) return;
     pending.delete(id);
     clearTimeout(waiter.timer);
-    const parsed = AuthzResponse.safeParse(parseJson(msg.content));
-    if (parsed.success) waiter.resolve(parsed.data);
+    const parsed = waiter.schema.safeParse(parseJson(msg.content));
+    if (parsed.success) waiter.resolve(parsed.data as never);
     else {
       logger.error({ issues: parsed.error.issues }, 'invalid authorization reply');
       waiter.reject(new AppError('UNAVAILABLE', 'Authorization service gave an invalid answer'));
@@ -55,17 +59,17 @@ export function createAuthzRpc(options: {
   });
   channel.on('error', (err) => logger.warn({ err }, 'authz client channel error'));
 
-  const ask = (userId: string, channelId: string): Promise<AuthzResponse> =>
-    new Promise<AuthzResponse>((resolve, reject) => {
+  const request = <S extends z.ZodType>(body: object, schema: S): Promise<z.infer<S>> =>
+    new Promise<z.infer<S>>((resolve, reject) => {
       if (!connection.isConnected()) return reject(new AppError('UNAVAILABLE', 'Authorization service is unavailable'));
       const correlationId = randomUUID();
       const timer = setTimeout(() => {
         pending.delete(correlationId);
         reject(new AppError('UNAVAILABLE', 'Authorization service did not answer in time'));
       }, timeoutMs);
-      pending.set(correlationId, { resolve, reject, timer });
+      pending.set(correlationId, { schema, resolve, reject, timer });
       channel
-        .sendToQueue(names.authzQueue, Buffer.from(JSON.stringify({ userId, channelId })), {
+        .sendToQueue(names.authzQueue, Buffer.from(JSON.stringify(body)), {
           correlationId,
           replyTo: REPLY_QUEUE,
           contentType: 'application/json',
@@ -81,7 +85,8 @@ export function createAuthzRpc(options: {
     });
 
   return {
-    ask,
+    ask: (userId, channelId) => request({ userId, channelId }, AuthzResponse),
+    request,
     async close() {
       for (const [id, p] of pending) {
         clearTimeout(p.timer);

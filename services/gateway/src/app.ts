@@ -16,7 +16,7 @@ import { disconnectAll } from './socket/disconnect.js';
 import { installGuard } from './socket/guard.js';
 import { createLocalSockets, type LocalSockets } from './socket/registry.js';
 import { registerTypingHandler } from './typing/typing.js';
-import type { GatewayServer } from './types.js';
+import { userRoom, type GatewayServer } from './types.js';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -102,6 +102,7 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
   io.use(authenticate(deps.verifyToken, logger));
   io.on('connection', (socket) => {
     sockets.add(socket);
+    void socket.join(userRoom(socket.data.user.id));
     socket.on('disconnect', () => sockets.remove(socket));
     installGuard(socket, { ratePerSecond: config.SOCKET_EVENT_RATE, burst: config.SOCKET_EVENT_BURST, logger });
     registerChannelHandlers(socket, { authorizer, logger, maxJoinedChannels: config.MAX_JOINED_CHANNELS });

@@ -98,6 +98,7 @@ export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, pay
           ...(nonce !== undefined ? { nonce } : {}),
           createdAt: admitted.createdAt,
           editedAt: null,
+          reactions: [],
         };
         break;
     }
