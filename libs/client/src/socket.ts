@@ -1,58 +1,22 @@
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import {
   ChannelJoinAckSchema,
   ChannelLeaveAckSchema,
-  Message,
-  MessageDeletedEvent,
   MessageSendAckSchema,
   PresenceSetAckSchema,
   PresenceSubscribeAckSchema,
-  PresenceUpdatedEvent,
-  ServerRemovedEvent,
-  TypingEvent,
   type ChannelRef,
+  type Message,
   type PresenceEntry,
   type PresenceStatus,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
 } from '@chorus/contracts';
-import type { z } from 'zod';
 import type { ChorusClient } from './api.js';
 import { Emitter } from './emitter.js';
 import { ChorusError } from './errors.js';
+import { forwardServerEvents } from './socket-events.js';
+import { newNonce, type ChatSocket, type ChorusSocketEvents, type ConnectionState, type SocketOptions } from './socket-types.js';
 
-export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'unauthenticated' | 'closed';
-
-export interface SocketOptions {
-  /** Gateway or entry point URL; default: the client's base URL (same origin in a browser). */
-  url?: string;
-  /** Default ['websocket'] (no sticky sessions needed, SPEC 5). */
-  transports?: ('websocket' | 'polling')[];
-  reconnectionDelayMs?: number;
-  reconnectionDelayMaxMs?: number;
-  /** Ack timeout for join, leave and send (default 10 s). */
-  ackTimeoutMs?: number;
-  /** Connect at once (default true). */
-  autoConnect?: boolean;
-}
-
-export interface ChorusSocketEvents {
-  /** Each message once, live or from a catch-up, in id order per channel. */
-  'message:created': (message: Message) => void;
-  'message:updated': (message: Message) => void;
-  'message:deleted': (event: MessageDeletedEvent) => void;
-  'typing:start': (event: TypingEvent) => void;
-  'server:removed': (event: ServerRemovedEvent) => void;
-  /** SPEC 11: a subscribed server's member (with serverId) or a DM partner (without) changed status. */
-  'presence:updated': (event: PresenceUpdatedEvent) => void;
-  state: (state: ConnectionState) => void;
-  /** After a reconnect: the channel was rejoined and `count` missed messages were delivered. */
-  'caught-up': (event: { channelId: string; count: number }) => void;
-  /** After a reconnect the channel could not be joined again (e.g. the user left its server meanwhile). */
-  'rejoin-failed': (event: { channelId: string; error: ChorusError }) => void;
-}
+export { newNonce, type ChatSocket, type ChorusSocketEvents, type ConnectionState, type SocketOptions } from './socket-types.js';
 
 interface Joined {
   serverId?: string;
@@ -69,11 +33,6 @@ const idAt = (ms: number) =>
   Math.max(0, Math.floor(ms / 1000))
     .toString(16)
     .padStart(8, '0') + '0'.repeat(16);
-
-let nonceCounter = 0;
-/** A send nonce: random enough per user and 10-minute window, and available outside secure contexts. */
-export const newNonce = (): string =>
-  globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${(nonceCounter++).toString(36)}-${Math.random().toString(36).slice(2)}`;
 
 /**
  * A Socket.IO connection that survives: it reconnects by itself (refreshing the access token when the
@@ -253,40 +212,14 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
   }
 
   private wire() {
-    const parse =
-      <S extends z.ZodType>(schema: S, handler: (value: z.output<S>) => void) =>
-      (raw: unknown) => {
-        const parsed = schema.safeParse(raw);
-        if (parsed.success) handler(parsed.data);
-      };
     const s = this.raw;
-    s.on(
-      'message:created',
-      parse(Message, (m) => void this.deliver(m)),
-    );
-    s.on(
-      'message:updated',
-      parse(Message, (m) => this.emit('message:updated', m)),
-    );
-    s.on(
-      'message:deleted',
-      parse(MessageDeletedEvent, (e) => this.emit('message:deleted', e)),
-    );
-    s.on(
-      'typing:start',
-      parse(TypingEvent, (e) => this.emit('typing:start', e)),
-    );
-    s.on(
-      'presence:updated',
-      parse(PresenceUpdatedEvent, (e) => this.emit('presence:updated', e)),
-    );
-    s.on(
-      'server:removed',
-      parse(ServerRemovedEvent, (e) => {
-        for (const [id, entry] of this.joined) if (entry.serverId === e.serverId) this.joined.delete(id);
-        this.emit('server:removed', e);
-      }),
-    );
+    forwardServerEvents(s, {
+      emit: (event, ...args) => this.emit(event, ...args),
+      deliver: (m) => void this.deliver(m),
+      serverRemoved: (serverId) => {
+        for (const [id, entry] of this.joined) if (entry.serverId === serverId) this.joined.delete(id);
+      },
+    });
 
     s.on('connect', () => {
       const again = this.everConnected;

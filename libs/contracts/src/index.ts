@@ -7,6 +7,7 @@ export * from './rest/servers.js';
 export * from './rest/messages.js';
 export * from './rest/users.js';
 export * from './rest/dms.js';
+export * from './engagement.js';
 export * from './realtime/events.js';
 export * from './realtime/presence.js';
 export * from './broker/events.js';

@@ -20,7 +20,8 @@ export type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, I
 
 /** The room of a channel, on every gateway. */
 export const channelRoom = (channelId: string): string => `channel:${channelId}`;
-/** Every socket of a user sits in this room from its handshake, on every gateway (SPEC 10). */
+
+/** A user's own room: every socket of that user, on every gateway, joins it at connect (SPEC 10, 13). */
 export const userRoom = (userId: string): string => `user:${userId}`;
 /** The sockets that subscribed to a server's presence (SPEC 11). */
 export const presenceRoom = (serverId: string): string => `presence:${serverId}`;

@@ -26,4 +26,6 @@ export const keys = {
   people: (q: string) => ['people', q] as const,
   /** A user's status as others see it (SPEC 11), fed by member lists and `presence:updated`. */
   presence: (userId: string) => ['presence', userId] as const,
+  readStates: (serverId: string) => ['read-states', serverId] as const,
+  allReadStates: ['read-states'] as const,
 };

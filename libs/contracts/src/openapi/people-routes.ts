@@ -1,11 +1,6 @@
-import type { RouteDoc } from './routes.js';
-import type { ErrorCode } from '../errors.js';
 import { DmChannel, DmListResponse, OpenDmRequest } from '../rest/dms.js';
 import { UpdateProfileRequest, UserIdParams, UserProfile, UserSearchQuery, UserSearchResponse } from '../rest/users.js';
-
-const V = 'VALIDATION_FAILED' as const;
-const AUTH = ['UNAUTHENTICATED'] as const satisfies ErrorCode[];
-const WRITE = ['RATE_LIMITED', 'UNAVAILABLE'] as const satisfies ErrorCode[];
+import { AUTH, V, WRITE, type RouteDoc } from './route-doc.js';
 
 /** SPEC 10: profiles, the people search and direct messages (all membership). */
 export const PEOPLE_ROUTES: RouteDoc[] = [

@@ -10,6 +10,7 @@ import type {
   PresenceUnsubscribeAck,
   PresenceUpdatedEvent,
 } from './presence.js';
+import type { ReactionEvent, ReadUpdatedEvent } from '../engagement.js';
 
 /** Client → server payloads (SPEC 5). Every one is parsed with these before anything else happens. */
 export const ChannelJoinPayload = z.strictObject({ channelId: ObjectIdString });
@@ -80,4 +81,7 @@ export interface ServerToClientEvents {
   'typing:start': (event: TypingEvent) => void;
   'server:removed': (event: ServerRemovedEvent) => void;
   'presence:updated': (event: PresenceUpdatedEvent) => void;
+  'message:reaction_added': (event: ReactionEvent) => void;
+  'message:reaction_removed': (event: ReactionEvent) => void;
+  'read:updated': (event: ReadUpdatedEvent) => void;
 }

@@ -24,9 +24,11 @@ export function applyMembershipEvent(envelope: AnyEnvelope, deps: MembershipDeps
   const { authz, authorizer, sockets, logger } = deps;
   switch (envelope.type) {
     case 'member.joined': {
-      // Only positive answers are cached, so a join needs nothing dropped. The user's sockets here may now
-      // watch the server's presence, and the server's subscribers see the new member.
+      // Only positive answers are cached, so nothing cached is wrong now; but a question of this user
+      // still in flight was asked before the join: a join or send from now on must not share its answer.
       const { serverId, userId } = envelope.payload;
+      authz.forgetPending(userId);
+      // The user's sockets here may now watch the server's presence, and the server's subscribers see the new member.
       const local = sockets.ofUser(userId);
       for (const socket of local) socket.data.servers.add(serverId);
       if (local.length > 0) presenceFollows(deps, () => deps.presence?.joined(userId, serverId));

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { PresenceSetPayload, PresenceSubscribePayload, zodDetails } from '@chorus/contracts';
+import { PresenceSetPayload, PresenceSubscribePayload, PresenceUnsubscribePayload } from '@chorus/contracts';
 import type { Logger } from '@chorus/runtime';
-import { ackError, fail, splitArgs } from '../socket/ack.js';
+import { fail } from '../socket/ack.js';
+import { on } from '../socket/on.js';
 import { presenceRoom, type GatewaySocket } from '../types.js';
 import type { PresenceStore } from './presence-store.js';
 
@@ -21,37 +21,19 @@ export function registerPresenceHandlers(socket: GatewaySocket, deps: PresenceHa
   const { store, logger } = deps;
   const user = socket.data.user;
 
-  socket.on('presence:set', async (...args: unknown[]) => {
-    const { payload, ack } = splitArgs(args);
-    const parsed = PresenceSetPayload.safeParse(payload);
-    if (!parsed.success) return ack?.(fail('VALIDATION_FAILED', 'Invalid presence:set payload', zodDetails(parsed.error)));
-    try {
-      await store.set(user.id, parsed.data.status);
-      ack?.({ ok: true });
-    } catch (err) {
-      ack?.(ackError(err, logger, randomUUID()));
-    }
+  on(socket, 'presence:set', PresenceSetPayload, logger, async ({ status }, ack) => {
+    await store.set(user.id, status);
+    ack?.({ ok: true });
   });
 
-  socket.on('presence:subscribe', async (...args: unknown[]) => {
-    const { payload, ack } = splitArgs(args);
-    const parsed = PresenceSubscribePayload.safeParse(payload);
-    if (!parsed.success) return ack?.(fail('VALIDATION_FAILED', 'Invalid presence:subscribe payload', zodDetails(parsed.error)));
-    const { serverId } = parsed.data;
+  on(socket, 'presence:subscribe', PresenceSubscribePayload, logger, async ({ serverId }, ack) => {
     if (!socket.data.servers.has(serverId)) return ack?.(fail('NOT_MEMBER', 'Only members can watch a server’s presence'));
-    try {
-      await socket.join(presenceRoom(serverId));
-      ack?.({ ok: true, presences: await store.snapshot(serverId) });
-    } catch (err) {
-      ack?.(ackError(err, logger, randomUUID()));
-    }
+    await socket.join(presenceRoom(serverId));
+    ack?.({ ok: true, presences: await store.snapshot(serverId) });
   });
 
-  socket.on('presence:unsubscribe', async (...args: unknown[]) => {
-    const { payload, ack } = splitArgs(args);
-    const parsed = PresenceSubscribePayload.safeParse(payload);
-    if (!parsed.success) return ack?.(fail('VALIDATION_FAILED', 'Invalid presence:unsubscribe payload', zodDetails(parsed.error)));
-    await socket.leave(presenceRoom(parsed.data.serverId));
+  on(socket, 'presence:unsubscribe', PresenceUnsubscribePayload, logger, async ({ serverId }, ack) => {
+    await socket.leave(presenceRoom(serverId));
     ack?.({ ok: true });
   });
 }

@@ -1,5 +1,8 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from '@chorus/runtime';
-import type { PresenceStore } from './presence-store.js';
+import type { GatewayConfig } from '../config.js';
+import { roomsChannelPrefix } from '../redis.js';
+import { createPresenceStore, type PresenceStore } from './presence-store.js';
 
 export interface PresenceLeaseOptions {
   store: PresenceStore;
@@ -36,4 +39,41 @@ export function startPresenceLease(options: PresenceLeaseOptions): { stop(): voi
   const timer = setInterval(() => void tick(), options.intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * The gateway's presence (service.ts): the store, cleared at start (a previous process with this gateway id
+ * may have died holding sockets; `ready` resolves after it), then the lease. `stop` ends the lease and
+ * clears whatever a disconnect did not (Redis was down): this gateway's users are offline at once.
+ */
+export function startPresence(
+  redis: Redis,
+  config: Pick<GatewayConfig, 'REDIS_PREFIX' | 'GATEWAY_ID' | 'PRESENCE_HEARTBEAT_MS' | 'PRESENCE_LEASE_MS'>,
+  logger: Logger,
+): { store: PresenceStore; ready: Promise<void>; stop(): Promise<void> } {
+  const store = createPresenceStore({
+    redis,
+    prefix: config.REDIS_PREFIX,
+    channelPrefix: roomsChannelPrefix(config.REDIS_PREFIX),
+    gatewayId: config.GATEWAY_ID,
+  });
+  let lease: { stop(): void } | undefined;
+  let stopped = false;
+  const ready = store
+    .reset()
+    .then(() => undefined)
+    .catch((err: unknown) => logger.warn({ err }, 'presence reset failed; the sweep clears it'))
+    .then(() => {
+      if (!stopped)
+        lease = startPresenceLease({ store, intervalMs: config.PRESENCE_HEARTBEAT_MS, leaseMs: config.PRESENCE_LEASE_MS, logger });
+    });
+  return {
+    store,
+    ready,
+    async stop() {
+      stopped = true;
+      lease?.stop();
+      await store.reset();
+    },
+  };
 }

@@ -33,6 +33,7 @@ export function makeMessage(
     content,
     createdAt: new Date(seconds * 1000).toISOString(),
     editedAt: null,
+    reactions: [],
   };
 }
 

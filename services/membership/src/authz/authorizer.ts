@@ -1,20 +1,28 @@
 import { Types } from 'mongoose';
-import { AuthzRequest, type AuthzResponse } from '@chorus/contracts';
+import { AuthzRequest, ChannelListRequest, type AuthzResponse, type ChannelListResponse } from '@chorus/contracts';
 import type { Models } from '../db/models.js';
 import { PROFILE_FIELDS, toProfile, type ProfileDoc } from '../users/user.profile.js';
 import type { ChannelCache } from './channel-cache.js';
+import { listReadableChannels } from './channel-list.js';
 import { createDmDirectory, type DmDirectory, type DmRecipients } from './dm-directory.js';
 
-export type Authorizer = (raw: unknown) => Promise<AuthzResponse>;
+export type Authorizer = (raw: unknown) => Promise<AuthzResponse | ChannelListResponse>;
+
+const hasKind = (raw: unknown): boolean => typeof raw === 'object' && raw !== null && 'kind' in raw;
+const invalid = (issues: Array<{ path: PropertyKey[]; message: string }>) => ({
+  status: 'invalid' as const,
+  message: issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
+});
 
 /** A DM channel as authorization names it (SPEC 10: `serverId` null). */
 const DM_NAME = 'dm';
 
 /**
- * Answers "may this user read/send in this channel, and which server is it in?" Hot path: the channel
- * comes from the in-process caches (server channels, DMs); the owner needs no query; anyone else is one
- * point lookup on the unique (serverId, userId) index, projected to _id. A DM allows its two recipients
- * only. Also answers "who is this user?" (profile + servers), asked once per gateway connection.
+ * Requests with a `kind` are channel-list questions (channel-list.ts). The rest answer "may this user
+ * read/send in this channel, and which server is it in?" Hot path: the channel comes from the in-process
+ * caches (server channels, DMs); the owner needs no query; anyone else is one point lookup on the unique
+ * (serverId, userId) index, projected to _id. A DM allows its two recipients only. Also answers "who is
+ * this user?" (profile + servers), asked once per gateway connection.
  */
 export function createAuthorizer(models: Models, channels: ChannelCache, dms: DmDirectory = createDmDirectory(models, 50_000)): Authorizer {
   const dmAnswer = (channelId: string, recipientIds: DmRecipients, userId: string): AuthzResponse => {
@@ -52,10 +60,12 @@ export function createAuthorizer(models: Models, channels: ChannelCache, dms: Dm
   };
 
   return async (raw) => {
-    const request = AuthzRequest.safeParse(raw);
-    if (!request.success) {
-      return { status: 'invalid', message: request.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ') };
+    if (hasKind(raw)) {
+      const list = ChannelListRequest.safeParse(raw);
+      return list.success ? listReadableChannels(models, list.data) : invalid(list.error.issues);
     }
+    const request = AuthzRequest.safeParse(raw);
+    if (!request.success) return invalid(request.error.issues);
     const question = request.data;
     return 'scope' in question ? userAnswer(question.userId) : channelAnswer(question.userId, question.channelId);
   };

@@ -56,7 +56,7 @@ export default function DmPage() {
             </h1>
             {other.bio && <span className="muted small topic">{other.bio}</span>}
           </header>
-          <MessageList key={channelId} channelId={channelId} channelName={other.displayName} />
+          <MessageList key={channelId} channelId={channelId} channelName={other.displayName} serverId={null} />
           <TypingIndicator channelId={channelId} />
           <Composer key={`c-${channelId}`} channelId={channelId} channelName={other.displayName} />
         </main>
