@@ -5,6 +5,7 @@ import { chorus } from '../../lib/chorus';
 import { keys } from '../../lib/query-client';
 import { useSession } from '../auth/session';
 import { mergeMessages, removeMessage, replaceMessage } from '../messages/cache';
+import { noteAuthor } from '../servers/member-cache';
 
 interface RealtimeValue {
   socket: ChorusSocket | null;
@@ -15,8 +16,8 @@ const RealtimeContext = createContext<RealtimeValue>({ socket: null, state: 'clo
 
 /**
  * One socket per logged-in session. Its events update the TanStack Query cache (there is no second
- * store): new, edited and deleted messages land in the channel's history, a lost server leaves the
- * side bar. The socket wrapper rejoins channels and replays what was missed after a reconnect.
+ * store): new, edited and deleted messages land in the channel's history (and a new author refreshes
+ * the member list), a lost server leaves the side bar. The socket wrapper rejoins channels and replays what was missed after a reconnect.
  */
 export function RealtimeProvider({ children }: { children: ReactNode }) {
   const { user } = useSession();
@@ -30,7 +31,10 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     setValue({ socket, state: socket.state });
     const offs = [
       socket.on('state', (state) => setValue({ socket, state })),
-      socket.on('message:created', (m) => mergeMessages(queryClient, m.channelId, [m])),
+      socket.on('message:created', (m) => {
+        mergeMessages(queryClient, m.channelId, [m]);
+        noteAuthor(queryClient, m);
+      }),
       socket.on('message:updated', (m) => replaceMessage(queryClient, m)),
       socket.on('message:deleted', (e) => removeMessage(queryClient, e.channelId, e.id)),
       socket.on('server:removed', (e) => {
