@@ -2,7 +2,8 @@
 // history, two gateways, as processes) and against a plain Socket.IO baseline process, then history page
 // latency on a 100,000-message channel. Prints Markdown tables, writes bench/results/latest.json.
 // Options: --users 60 --channels 6 --duration 20 --warmup 5 --min-interval 200 --max-interval 500
-//          --history-messages 100000 --history-requests 200 --history-budget 8 --only baseline|chorus|history
+//          --history-messages 100000 --history-requests 200 --history-budget 8 --engagement-budget 4
+//          --only baseline|chorus|history (history includes the reactions / read-state part)
 //          --cpu-prof <dir> (every Chorus service writes a V8 CPU profile there when it exits)
 //          --skip-steps (leave out the stepped capacity and hot-channel scenarios)
 //          --client-overhead (run the default Chorus workload again through @chorus/client's ChorusSocket)
@@ -10,12 +11,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../scripts/local/processes.js';
-import { databaseFor } from '../scripts/local/system.js';
+import { databaseFor, type RunningSystem } from '../scripts/local/system.js';
 import { startBaseline } from './baseline.js';
 import { ChorusClient, memorySessionStore } from '@chorus/client';
-import { createCommunity, planChorus, startChorus, type BenchUser } from './chorus.js';
+import { createCommunity, planChorus, startChorus, type BenchUser, type ChorusPlan, type Community } from './chorus.js';
 import { measureClientOverhead } from './client-overhead.js';
 import { dropRunData } from './cleanup.js';
+import { benchEngagement } from './engagement.js';
 import { measureHistory, seedChannel } from './history.js';
 import { formatReport, machineInfo, type BenchReport } from './report.js';
 import { pidListeningOn, portOf } from './procs.js';
@@ -38,6 +40,7 @@ const { values: args } = parseArgs({
     'history-messages': { type: 'string', default: '100000' },
     'history-requests': { type: 'string', default: '200' },
     'history-budget': { type: 'string', default: '8' },
+    'engagement-budget': { type: 'string', default: '4' },
     only: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'skip-steps': { type: 'boolean', default: false },
@@ -70,6 +73,7 @@ const historyMessages = int('history-messages', 100, 1_000_000);
 const historyRequests = int('history-requests', 1, 10_000);
 const historyBudgetMs = int('history-budget', 1, 120) * 1000;
 const HISTORY_WARMUP = 3;
+const engagementBudgetMs = int('engagement-budget', 1, 60) * 1000;
 
 /**
  * The stepped scenarios (SPEC 5, "Order and load"), for both targets in the same run: capacity — 10
@@ -249,32 +253,48 @@ async function benchChorus(): Promise<void> {
     if (dead.length > 0) throw new Error(`service(s) died during the run: ${dead.map((p) => `${p.name}:\n${p.tail()}`).join('\n')}`);
   }
 
-  if (runs('history')) {
-    const owner = community.users[0]!;
-    log(`history: writing ${historyMessages} messages into one channel`);
-    const seeded = await seedChannel(
-      databaseFor(plan.mongoUri, 'history'),
-      { channelId: community.historyChannelId, serverId: community.serverId, author: { id: owner.id, username: owner.username } },
-      historyMessages,
-    );
-    log(`history: written in ${(seeded.ms / 1000).toFixed(1)} s; up to ${historyRequests} GETs or ${historyBudgetMs / 1000} s per query`);
-    // The owner's session, presented straight to the history service (the run ends long before it expires).
-    const historyClient = new ChorusClient({ baseUrl: system.history.url, sessionStore: memorySessionStore(owner.client.session) });
-    const queries = await measureHistory(historyClient, community.historyChannelId, seeded.ids, {
-      maxRequests: historyRequests,
-      budgetMs: historyBudgetMs,
-      warmup: HISTORY_WARMUP,
-    });
-    report.history = {
-      messages: historyMessages,
-      seedMs: seeded.ms,
-      seedPerSecond: seeded.perSecond,
-      maxRequestsPerQuery: historyRequests,
-      budgetMsPerQuery: historyBudgetMs,
-      warmupPerQuery: HISTORY_WARMUP,
-      queries,
-    };
-  }
+  if (runs('history')) await benchHistory(system, plan, community);
+}
+
+/** History page latency, reactions and read states, on the running system (after the realtime parts). */
+async function benchHistory(system: RunningSystem, plan: ChorusPlan, community: Community): Promise<void> {
+  const owner = community.users[0]!;
+  // Before the 100,000-message channel: the MongoDB stand-in scans the whole collection per query.
+  log(
+    `engagement: reactions on every message of a page, and read states of a 50-channel server (${engagementBudgetMs / 1000} s per query)`,
+  );
+  report.engagement = await benchEngagement({
+    edgeUrl: system.edgeUrl,
+    historyUrl: system.history.url,
+    historyDbUri: databaseFor(plan.mongoUri, 'history'),
+    reader: owner,
+    author: community.users[1]!,
+    budgetMs: engagementBudgetMs,
+    log,
+  });
+  log(`history: writing ${historyMessages} messages into one channel`);
+  const seeded = await seedChannel(
+    databaseFor(plan.mongoUri, 'history'),
+    { channelId: community.historyChannelId, serverId: community.serverId, author: { id: owner.id, username: owner.username } },
+    historyMessages,
+  );
+  log(`history: written in ${(seeded.ms / 1000).toFixed(1)} s; up to ${historyRequests} GETs or ${historyBudgetMs / 1000} s per query`);
+  // The owner's session, presented straight to the history service (the run ends long before it expires).
+  const historyClient = new ChorusClient({ baseUrl: system.history.url, sessionStore: memorySessionStore(owner.client.session) });
+  const queries = await measureHistory(historyClient, community.historyChannelId, seeded.ids, {
+    maxRequests: historyRequests,
+    budgetMs: historyBudgetMs,
+    warmup: HISTORY_WARMUP,
+  });
+  report.history = {
+    messages: historyMessages,
+    seedMs: seeded.ms,
+    seedPerSecond: seeded.perSecond,
+    maxRequestsPerQuery: historyRequests,
+    budgetMsPerQuery: historyBudgetMs,
+    warmupPerQuery: HISTORY_WARMUP,
+    queries,
+  };
 }
 
 try {

@@ -5,6 +5,8 @@ import { chorus } from '../../lib/chorus';
 import { keys } from '../../lib/query-client';
 import { useSession } from '../auth/session';
 import { mergeMessages, removeMessage, replaceMessage } from '../messages/cache';
+import { applyReaction } from '../reactions/cache';
+import { messageArrived, readUpdated } from '../read-state/cache';
 import { noteAuthor } from '../servers/member-cache';
 
 interface RealtimeValue {
@@ -17,7 +19,8 @@ const RealtimeContext = createContext<RealtimeValue>({ socket: null, state: 'clo
 /**
  * One socket per logged-in session. Its events update the TanStack Query cache (there is no second
  * store): new, edited and deleted messages land in the channel's history (and a new author refreshes
- * the member list), a lost server leaves the side bar. The socket wrapper rejoins channels and replays what was missed after a reconnect.
+ * the member list), reactions on their message, read positions and new messages in the unread counts,
+ * a lost server leaves the side bar. The socket wrapper rejoins channels and replays what was missed after a reconnect.
  */
 export function RealtimeProvider({ children }: { children: ReactNode }) {
   const { user } = useSession();
@@ -33,8 +36,12 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       socket.on('state', (state) => setValue({ socket, state })),
       socket.on('message:created', (m) => {
         mergeMessages(queryClient, m.channelId, [m]);
+        messageArrived(queryClient, m, userId);
         noteAuthor(queryClient, m);
       }),
+      socket.on('message:reaction_added', (e) => applyReaction(queryClient, e, 1, userId)),
+      socket.on('message:reaction_removed', (e) => applyReaction(queryClient, e, -1, userId)),
+      socket.on('read:updated', (e) => readUpdated(queryClient, e)),
       socket.on('message:updated', (m) => replaceMessage(queryClient, m)),
       socket.on('message:deleted', (e) => removeMessage(queryClient, e.channelId, e.id)),
       socket.on('server:removed', (e) => {
