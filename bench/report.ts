@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { formatClientOverhead, type ClientOverhead } from './client-overhead.js';
 import type { EngagementBenchResult } from './engagement.js';
 import type { HistoryBenchResult } from './history.js';
 import type { SteppedRun } from './steps.js';
@@ -45,6 +46,8 @@ export interface BenchReport {
   /** The stepped scenarios (capacity, hot channel), each for both targets. */
   stepped?: SteppedRun[];
   cpu?: { chorus?: Record<string, number | null>; baseline?: Record<string, number | null> };
+  /** `--client-overhead`: the default workload through a raw socket and through ChorusSocket. */
+  clientOverhead?: ClientOverhead;
   failure?: string;
 }
 
@@ -153,6 +156,7 @@ export function formatReport(r: BenchReport): string {
     out.push('CPU during the measured window (share of one core; "shared" servers also serve anything else running on the machine):');
     out.push(...cpuLines);
   }
+  if (r.clientOverhead) out.push('', ...formatClientOverhead(r.clientOverhead));
   out.push(...formatStepped(r.stepped ?? []));
   const h = r.history;
   if (h) {

@@ -16,7 +16,7 @@ import {
 import type { z } from 'zod';
 import type { ChorusClient } from './api.js';
 import { Emitter } from './emitter.js';
-import { ChorusError } from './errors.js';
+import { AckTimeoutError, ChorusError } from './errors.js';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -172,7 +172,7 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
     this.joined.delete(channelId);
     if (!this.raw.connected) return;
     const ack = ChannelLeaveAckSchema.parse(
-      await this.ack(() => this.raw.timeout(this.ackTimeout).emitWithAck('channel:leave', { channelId })),
+      await this.ack('channel:leave', () => this.raw.timeout(this.ackTimeout).emitWithAck('channel:leave', { channelId })),
     );
     if (!ack.ok) throw ChorusError.fromAck(ack.error);
   }
@@ -186,7 +186,7 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
   /** Sends a message; resolves with the persisted message once the broker has it (SPEC 5). */
   async send(channelId: string, content: string, nonce: string = newNonce()): Promise<{ message: Message; duplicate: boolean }> {
     const ack = MessageSendAckSchema.parse(
-      await this.ack(() => this.raw.timeout(this.ackTimeout).emitWithAck('message:send', { channelId, content, nonce })),
+      await this.ack('message:send', () => this.raw.timeout(this.ackTimeout).emitWithAck('message:send', { channelId, content, nonce })),
     );
     if (!ack.ok) throw ChorusError.fromAck(ack.error);
     return { message: ack.message, duplicate: ack.duplicate === true };
@@ -198,18 +198,18 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
 
   private async joinRoom(channelId: string): Promise<ChannelRef> {
     const ack = ChannelJoinAckSchema.parse(
-      await this.ack(() => this.raw.timeout(this.ackTimeout).emitWithAck('channel:join', { channelId })),
+      await this.ack('channel:join', () => this.raw.timeout(this.ackTimeout).emitWithAck('channel:join', { channelId })),
     );
     if (!ack.ok) throw ChorusError.fromAck(ack.error);
     return ack.channel;
   }
 
-  private async ack<T>(call: () => Promise<T>): Promise<T> {
+  private async ack<T>(event: string, call: () => Promise<T>): Promise<T> {
     if (!this.raw.connected) throw new ChorusError('UNAVAILABLE', 'Not connected to Chorus', 0);
     try {
       return await call();
     } catch {
-      throw new ChorusError('UNAVAILABLE', 'Chorus did not answer in time', 0);
+      throw new AckTimeoutError(event);
     }
   }
 
