@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../scripts/local/processes.js';
 import { databaseFor } from '../scripts/local/system.js';
 import { startBaseline } from './baseline.js';
 import { createCommunity, planChorus, startChorus } from './chorus.js';
+import { measureBrokerFloor } from './broker-floor.js';
 import { dropRunData } from './cleanup.js';
 import { measureHistory, seedChannel } from './history.js';
 import { formatReport, machineInfo, type BenchReport } from './report.js';
@@ -93,7 +94,7 @@ const ladders: Array<StepScenario & { users: number; channels: number; key: stri
   {
     key: 'capacity',
     name: 'capacity',
-    steps: [250, 500, 1_000, 1_500, 2_000, 3_000, 4_000, 6_000],
+    steps: [250, 500, 1_000, 1_500, 2_000, 3_000, 4_000, 6_000, 8_000],
     users: STEP_USERS,
     channels: STEP_CHANNELS,
     ...stepTiming,
@@ -272,7 +273,20 @@ async function benchChorus(): Promise<void> {
   }
 }
 
+/** RabbitMQ's confirm on its own at the default workload's rate: the floor under Chorus's send → ack. */
+async function benchBrokerFloor(): Promise<void> {
+  const rate = Math.round((users * 1000 * 2) / (params.minIntervalMs + params.maxIntervalMs));
+  log(`broker floor: persistent publishes with confirms, ${rate}/s`);
+  report.brokerFloor = await measureBrokerFloor(env.amqpUrl, `chorus-bench-floor-${process.pid}`, {
+    rate,
+    bytes: 600,
+    durationMs: 8_000,
+    warmupMs: 1_000,
+  });
+}
+
 try {
+  if (runs('chorus') && scenarioOn('default')) await benchBrokerFloor();
   if (runs('baseline')) await benchBaseline();
   if (runs('chorus') || runs('history')) await benchChorus();
   for (const w of [report.chorus, report.baseline]) {
