@@ -4,11 +4,7 @@ import type { ServerOptions } from 'socket.io';
 import type { Logger } from '@chorus/runtime';
 
 export interface RedisClients {
-  /**
-   * Commands (send admission, typing) and the adapter's publishes. Fails fast while Redis is down.
-   * Auto-pipelined: commands issued in the same event-loop tick (concurrent sends' scripts) leave in one
-   * write, and Redis reads them in one go — fewer syscalls on both sides under load.
-   */
+  /** Commands (send admission, typing) and the adapter's publishes. Fails fast while Redis is down. */
   redis: Redis;
   /** The adapter's subscriber: `redis.duplicate()`, never used for anything else. */
   sub: Redis;
@@ -24,14 +20,12 @@ export function createRedisClients(url: string, logger: Logger, name: string): R
   const retryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2_000);
   const redis = new Redis(url, {
     connectionName: `${name}:cmd`,
-    enableAutoPipelining: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     retryStrategy,
   });
   const sub = redis.duplicate({
     connectionName: `${name}:sub`,
-    enableAutoPipelining: false,
     enableOfflineQueue: true,
     maxRetriesPerRequest: null,
     retryStrategy,
