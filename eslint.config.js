@@ -31,6 +31,15 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
+    // Size limits (issue 10): a function past ~80 lines or a file past ~300 is usually two things.
+    files: ['services/*/src/**/*.{ts,tsx}', 'libs/*/src/**/*.{ts,tsx}', 'apps/web/src/**/*.{ts,tsx}', 'scripts/**/*.{ts,mjs,js}'],
+    ignores: ['**/*.test.{ts,tsx}'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }],
+      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

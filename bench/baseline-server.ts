@@ -45,6 +45,7 @@ io.on('connection', (socket) => {
       ...(payload.nonce ? { nonce: payload.nonce } : {}),
       createdAt: new Date().toISOString(),
       editedAt: null,
+      reactions: [],
     };
     io.to(payload.channelId).emit('message:created', message);
     ack({ ok: true, message });

@@ -90,7 +90,7 @@ export function startChorus(deps: Deps, plan: ChorusPlan, log: (line: string) =>
   });
 }
 
-async function call<T>(
+export async function call<T>(
   base: string,
   method: string,
   path: string,

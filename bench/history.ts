@@ -47,6 +47,7 @@ export async function seedChannel(
           content: `history message ${i + 1} of ${count}: the quick brown fox jumps over the lazy dog`,
           createdAt: new Date(seconds * 1000),
           editedAt: null,
+          reactions: [],
           deletedAt: null,
         });
       }

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { BrokerFloorResult } from './broker-floor.js';
+import type { EngagementBenchResult } from './engagement.js';
 import type { HistoryBenchResult } from './history.js';
 import type { SteppedRun } from './steps.js';
 import type { WorkloadParams, WorkloadResult } from './workload.js';
@@ -41,6 +42,7 @@ export interface BenchReport {
   chorus?: WorkloadResult;
   baseline?: WorkloadResult;
   history?: HistoryBenchResult;
+  engagement?: EngagementBenchResult;
   /** The stepped scenarios (capacity, hot channel), each for both targets. */
   stepped?: SteppedRun[];
   cpu?: { chorus?: Record<string, number | null>; baseline?: Record<string, number | null> };
@@ -188,11 +190,39 @@ export function formatReport(r: BenchReport): string {
       ),
     );
   }
+  if (r.engagement) out.push(...formatEngagement(r.engagement));
   if (r.failure) {
     out.push('');
     out.push(`RUN FAILED: ${r.failure}`);
   }
   return out.join('\n');
+}
+
+/** The reactions / read-state table (engagement.ts). */
+function formatEngagement(e: EngagementBenchResult): string[] {
+  const out: string[] = [];
+  out.push('');
+  out.push(
+    `Reactions and read state: channels of ${e.messagesPerChannel.toLocaleString('en-US')} messages, a server of ${e.serverChannels} ` +
+      `channels all unread (counts capped at 100); ${e.collectionSize.toLocaleString('en-US')} messages in history's collection; ` +
+      `sequential GETs straight to history, 2 warm-up then up to 200 requests or ${e.budgetMsPerQuery / 1000} s.`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['engagement query', 'n', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'mean (ms)', 'errors'],
+      e.queries.map((q) => [
+        q.query,
+        String(q.latency.count),
+        ms(q.latency.p50),
+        ms(q.latency.p95),
+        ms(q.latency.p99),
+        ms(q.latency.mean),
+        errs(q.errors),
+      ]),
+    ),
+  );
+  return out;
 }
 
 const SHORT: Record<string, string> = {

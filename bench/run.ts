@@ -2,7 +2,8 @@
 // history, two gateways, as processes) and against a plain Socket.IO baseline process, then history page
 // latency on a 100,000-message channel. Prints Markdown tables, writes bench/results/latest.json.
 // Options: --users 60 --channels 6 --duration 20 --warmup 5 --min-interval 200 --max-interval 500
-//          --history-messages 100000 --history-requests 200 --history-budget 8 --only baseline|chorus|history
+//          --history-messages 100000 --history-requests 200 --history-budget 8 --engagement-budget 4
+//          --only baseline|chorus|history (history includes the reactions / read-state part)
 //          --cpu-prof <dir> (every Chorus service writes a V8 CPU profile there when it exits)
 //          --skip-steps (leave out the stepped capacity and hot-channel scenarios)
 //          --scenario default|capacity|hot (repeatable; only these realtime scenarios, e.g. to iterate on one)
@@ -11,11 +12,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../scripts/local/processes.js';
-import { databaseFor } from '../scripts/local/system.js';
+import { databaseFor, type RunningSystem } from '../scripts/local/system.js';
 import { startBaseline } from './baseline.js';
-import { createCommunity, planChorus, startChorus } from './chorus.js';
 import { measureBrokerFloor } from './broker-floor.js';
+import { createCommunity, planChorus, startChorus, type ChorusPlan, type Community } from './chorus.js';
 import { dropRunData } from './cleanup.js';
+import { benchEngagement } from './engagement.js';
 import { measureHistory, seedChannel } from './history.js';
 import { formatReport, machineInfo, type BenchReport } from './report.js';
 import { pidListeningOn, portOf } from './procs.js';
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     'history-messages': { type: 'string', default: '100000' },
     'history-requests': { type: 'string', default: '200' },
     'history-budget': { type: 'string', default: '8' },
+    'engagement-budget': { type: 'string', default: '4' },
     only: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'skip-steps': { type: 'boolean', default: false },
@@ -79,6 +82,7 @@ const historyMessages = int('history-messages', 100, 1_000_000);
 const historyRequests = int('history-requests', 1, 10_000);
 const historyBudgetMs = int('history-budget', 1, 120) * 1000;
 const HISTORY_WARMUP = 3;
+const engagementBudgetMs = int('engagement-budget', 1, 60) * 1000;
 
 /**
  * The stepped scenarios (SPEC 5, "Order and load"), for both targets in the same run: capacity — 10
@@ -247,30 +251,46 @@ async function benchChorus(): Promise<void> {
     if (dead.length > 0) throw new Error(`service(s) died during the run: ${dead.map((p) => `${p.name}:\n${p.tail()}`).join('\n')}`);
   }
 
-  if (runs('history')) {
-    const owner = community.users[0]!;
-    log(`history: writing ${historyMessages} messages into one channel`);
-    const seeded = await seedChannel(
-      databaseFor(plan.mongoUri, 'history'),
-      { channelId: community.historyChannelId, serverId: community.serverId, author: { id: owner.id, username: owner.username } },
-      historyMessages,
-    );
-    log(`history: written in ${(seeded.ms / 1000).toFixed(1)} s; up to ${historyRequests} GETs or ${historyBudgetMs / 1000} s per query`);
-    const queries = await measureHistory(system.history.url, owner.token, community.historyChannelId, seeded.ids, {
-      maxRequests: historyRequests,
-      budgetMs: historyBudgetMs,
-      warmup: HISTORY_WARMUP,
-    });
-    report.history = {
-      messages: historyMessages,
-      seedMs: seeded.ms,
-      seedPerSecond: seeded.perSecond,
-      maxRequestsPerQuery: historyRequests,
-      budgetMsPerQuery: historyBudgetMs,
-      warmupPerQuery: HISTORY_WARMUP,
-      queries,
-    };
-  }
+  if (runs('history')) await benchHistory(system, plan, community);
+}
+
+/** History page latency, reactions and read states, on the running system (after the realtime parts). */
+async function benchHistory(system: RunningSystem, plan: ChorusPlan, community: Community): Promise<void> {
+  const owner = community.users[0]!;
+  // Before the 100,000-message channel: the MongoDB stand-in scans the whole collection per query.
+  log(
+    `engagement: reactions on every message of a page, and read states of a 50-channel server (${engagementBudgetMs / 1000} s per query)`,
+  );
+  report.engagement = await benchEngagement({
+    edgeUrl: system.edgeUrl,
+    historyUrl: system.history.url,
+    historyDbUri: databaseFor(plan.mongoUri, 'history'),
+    reader: owner,
+    author: community.users[1]!,
+    budgetMs: engagementBudgetMs,
+    log,
+  });
+  log(`history: writing ${historyMessages} messages into one channel`);
+  const seeded = await seedChannel(
+    databaseFor(plan.mongoUri, 'history'),
+    { channelId: community.historyChannelId, serverId: community.serverId, author: { id: owner.id, username: owner.username } },
+    historyMessages,
+  );
+  log(`history: written in ${(seeded.ms / 1000).toFixed(1)} s; up to ${historyRequests} GETs or ${historyBudgetMs / 1000} s per query`);
+  const queries = await measureHistory(system.history.url, owner.token, community.historyChannelId, seeded.ids, {
+    maxRequests: historyRequests,
+    budgetMs: historyBudgetMs,
+    warmup: HISTORY_WARMUP,
+  });
+  report.history = {
+    messages: historyMessages,
+    seedMs: seeded.ms,
+    seedPerSecond: seeded.perSecond,
+    maxRequestsPerQuery: historyRequests,
+    budgetMsPerQuery: historyBudgetMs,
+    warmupPerQuery: HISTORY_WARMUP,
+    queries,
+  };
 }
 
 /** RabbitMQ's confirm on its own at the default workload's rate: the floor under Chorus's send → ack. */

@@ -165,7 +165,13 @@ for (const ing of all('Ingress')) {
     }
   }
 }
-const want = { '/api/channels': 'history', '/api': 'membership', '/.well-known': 'membership', '/socket.io': 'gateway' };
+const want = {
+  '/api/channels': 'history',
+  '/api/users/@me/read-states': 'history',
+  '/api': 'membership',
+  '/.well-known': 'membership',
+  '/socket.io': 'gateway',
+};
 for (const [path, service] of Object.entries(want)) r.check(routes.get(path)?.service === service, `Ingress routes ${path} -> ${service}`);
 const realtime = routes.get('/socket.io')?.ingress.metadata.annotations ?? {};
 r.check(

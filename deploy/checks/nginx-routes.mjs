@@ -106,7 +106,9 @@ try {
     history.body.backend === 'history' && history.body.url === '/api/channels/650000000000000000000001/messages?limit=5',
     '/api/channels/… -> history, path and query kept',
   );
-  for (const path of ['/api/auth/login', '/api/servers?q=x', '/api/users/@me', '/.well-known/jwks.json']) {
+  const readStates = await get('/api/users/@me/read-states?serverId=650000000000000000000001');
+  check(readStates.body.backend === 'history', '/api/users/@me/read-states -> history (exact match, query kept)');
+  for (const path of ['/api/auth/login', '/api/servers?q=x', '/api/users/@me', '/api/users/@me/read-states-x', '/.well-known/jwks.json']) {
     check((await get(path)).body.backend === 'membership', `${path} -> membership`);
   }
   for (const path of ['/', '/servers/650000000000000000000001', '/explore']) {

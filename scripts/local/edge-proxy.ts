@@ -14,6 +14,7 @@ export interface EdgeTargets {
 /**
  * The one HTTP entry point of the local run (SPEC 8), the same routing nginx does in docker-compose:
  *   /api/channels/*          → history
+ *   /api/users/@me/read-states → history (SPEC 13; exact path)
  *   /api/*, /.well-known/*   → membership
  *   /socket.io/*             → a gateway: a request carrying `sid=<GATEWAY_ID>.…` (engine.io session ids
  *                              start with their gateway's id) goes back to that gateway, so long-polling
@@ -42,6 +43,7 @@ export function createEdgeProxy(targets: EdgeTargets): Server {
     const url = new URL(req.url ?? '/', 'http://edge');
     if (url.pathname.startsWith('/socket.io/')) return gatewayFor(url, req.headers.cookie);
     if (url.pathname === '/api/channels' || url.pathname.startsWith('/api/channels/')) return targets.history;
+    if (url.pathname === '/api/users/@me/read-states') return targets.history;
     if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/.well-known/')) return targets.membership;
     return undefined;
   };

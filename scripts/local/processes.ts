@@ -64,6 +64,22 @@ const parseJson = (line: string): Record<string, unknown> | undefined => {
   }
 };
 
+/** Copies a child's output to `sink` as it comes and hands over each complete, non-empty line. */
+function readLines(stream: NodeJS.ReadableStream, sink: NodeJS.WritableStream | undefined, onLine: (line: string) => void): void {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    sink?.write(chunk);
+    partial += chunk;
+    let nl: number;
+    while ((nl = partial.indexOf('\n')) >= 0) {
+      const line = partial.slice(0, nl);
+      partial = partial.slice(nl + 1);
+      if (line) onLine(line);
+    }
+  });
+}
+
 /** Starts one service process and returns at once (see `spawnService` to wait until it is ready). */
 export function launchService(o: LaunchOptions): ServiceProcess {
   const entry =
@@ -82,23 +98,12 @@ export function launchService(o: LaunchOptions): ServiceProcess {
   }
   const lines: string[] = [];
   const watchers = new Set<(line: string) => void>();
-  for (const stream of [child.stdout!, child.stderr!]) {
-    let partial = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      sink?.write(chunk);
-      partial += chunk;
-      let nl: number;
-      while ((nl = partial.indexOf('\n')) >= 0) {
-        const line = partial.slice(0, nl);
-        partial = partial.slice(nl + 1);
-        if (!line) continue;
-        lines.push(line);
-        if (lines.length > MAX_LINES) lines.splice(0, lines.length - MAX_LINES);
-        for (const watch of watchers) watch(line);
-      }
-    });
-  }
+  const onLine = (line: string) => {
+    lines.push(line);
+    if (lines.length > MAX_LINES) lines.splice(0, lines.length - MAX_LINES);
+    for (const watch of watchers) watch(line);
+  };
+  for (const stream of [child.stdout!, child.stderr!]) readLines(stream, sink, onLine);
   const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const tail = (n = 50) => lines.slice(-n).join('\n');
   const name = o.name ?? o.service;

@@ -50,6 +50,26 @@ export function databaseFor(uri: string, service: string): string {
   return url.toString();
 }
 
+/** The entry proxy in front of the started processes (and the built web client when `webDir` is set), listening. */
+async function listenEdge(
+  o: SystemOptions,
+  membership: ServiceProcess,
+  history: ServiceProcess,
+  gateways: ServiceProcess[],
+): Promise<Server> {
+  const edge: Server = createEdgeProxy({
+    membership: membership.url,
+    history: history.url,
+    gateways: Object.fromEntries(gateways.map((g, i) => [`gw${i + 1}`, g.url])),
+    ...(o.webDir ? { web: staticClient(o.webDir) } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    edge.once('error', reject);
+    edge.listen(o.ports.edge, '0.0.0.0', () => resolve());
+  });
+  return edge;
+}
+
 /** Starts membership, history, the gateways and the edge proxy, in that order, each once ready. */
 export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
   const progress = o.onProgress ?? (() => {});
@@ -103,16 +123,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
     progress(`starting ${o.ports.gateways.length} gateways`);
     const gateways = await Promise.all(o.ports.gateways.map((_p, i) => spawnTracked(gatewayOptions(i))));
 
-    const edge: Server = createEdgeProxy({
-      membership: membership.url,
-      history: history.url,
-      gateways: Object.fromEntries(gateways.map((g, i) => [`gw${i + 1}`, g.url])),
-      ...(o.webDir ? { web: staticClient(o.webDir) } : {}),
-    });
-    await new Promise<void>((resolve, reject) => {
-      edge.once('error', reject);
-      edge.listen(o.ports.edge, '0.0.0.0', () => resolve());
-    });
+    const edge = await listenEdge(o, membership, history, gateways);
     const edgeUrl = `http://127.0.0.1:${o.ports.edge}`;
     progress(`entry point ready on ${edgeUrl}`);
 

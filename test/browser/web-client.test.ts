@@ -20,7 +20,7 @@ describe('web client in Chromium', () => {
   const suffix = Date.now() % 100000;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
-  const gatewaysSeen: Record<string, Set<string>> = { ada: new Set(), bob: new Set() };
+  const gatewaysSeen: Record<string, Set<string>> = { ada: new Set(), bob: new Set(), cyd: new Set(), dee: new Set() };
 
   beforeAll(async () => {
     await ensureWebClient();
@@ -42,7 +42,7 @@ describe('web client in Chromium', () => {
     await browser?.close();
   });
 
-  async function person(who: 'ada' | 'bob', gateway: string): Promise<Page> {
+  async function person(who: 'ada' | 'bob' | 'cyd' | 'dee', gateway: string): Promise<Page> {
     const url = new URL(system().edgeUrl);
     const context = await browser.newContext({ baseURL: system().edgeUrl });
     await context.addCookies([{ name: 'chorus_gateway', value: gateway, domain: url.hostname, path: '/' }]);
@@ -127,5 +127,74 @@ describe('web client in Chromium', () => {
     await bobEdited.waitFor({ state: 'detached' });
     expect(await messages(bob).getByRole('listitem').filter({ hasText: 'and back from gateway two' }).isVisible()).toBe(true);
     await bob.screenshot({ path: join(SHOTS, 'after-delete-bob.png') });
+  }, 120_000);
+
+  it('a reaction added by one person appears for the other, and an unread badge clears when the channel is opened', async () => {
+    const cyd = await person('cyd', 'gw1');
+    const dee = await person('dee', 'gw2');
+    const serverName = `Reaction club ${suffix}`;
+    const channels = (page: Page) => page.getByRole('navigation', { name: 'Channels' });
+
+    await cyd.getByRole('button', { name: 'New server' }).click();
+    await cyd.getByRole('textbox', { name: 'Server name' }).fill(serverName);
+    await cyd.getByRole('button', { name: 'Create server' }).click();
+    await cyd.getByRole('navigation', { name: 'Servers' }).getByRole('link', { name: serverName }).waitFor();
+    await cyd.getByRole('textbox', { name: 'Channel name' }).fill('random');
+    await cyd.getByRole('button', { name: 'Create channel' }).click();
+    await channels(cyd).getByRole('link', { name: '#random' }).waitFor();
+    await channels(cyd).getByRole('link', { name: '#general' }).click();
+
+    await dee.getByRole('link', { name: 'Explore' }).click();
+    await dee.getByRole('searchbox', { name: 'Search servers' }).fill(serverName);
+    await dee
+      .getByRole('list', { name: 'Explore results' })
+      .getByRole('link', { name: new RegExp(serverName) })
+      .click();
+    await dee.getByRole('button', { name: 'Join server' }).click();
+    await channels(dee).getByRole('link', { name: '#random' }).click();
+    await dee.getByRole('heading', { name: '#random' }).waitFor();
+
+    // Cyd writes in #general while Dee reads #random; once it is in history (Cyd's reload shows it), Dee
+    // comes back (a reload) and sees #general unread.
+    await cyd.getByRole('textbox', { name: 'Message' }).fill('news in general');
+    await cyd.getByRole('button', { name: 'Send' }).click();
+    await messages(cyd).getByRole('listitem').filter({ hasText: 'news in general' }).waitFor();
+    await cyd.reload();
+    await messages(cyd).getByRole('listitem').filter({ hasText: 'news in general' }).waitFor();
+    await dee.reload();
+    const general = channels(dee).getByRole('link', { name: '#general' });
+    const badge = general.locator('.unread-badge');
+    await badge.waitFor();
+    expect(await badge.textContent()).toBe('1');
+    expect(await general.getAttribute('aria-describedby')).toBe(await badge.getAttribute('id'));
+    await dee.screenshot({ path: join(SHOTS, 'unread-badge-dee.png') });
+    await general.click();
+    await messages(dee).getByRole('listitem').filter({ hasText: 'news in general' }).waitFor();
+    await badge.waitFor({ state: 'detached' });
+
+    // Cyd reacts with 🎉 from the picker; Dee sees the chip and adds hers; both see 2.
+    const cydMsg = messages(cyd).getByRole('listitem').filter({ hasText: 'news in general' });
+    await cydMsg.hover();
+    await cydMsg.getByRole('button', { name: 'Add reaction' }).click();
+    await cyd.getByRole('dialog', { name: 'Pick an emoji' }).getByRole('button', { name: 'React with 🎉' }).click();
+    const cydChip = cydMsg.getByRole('group', { name: 'Reactions' }).getByRole('button', { name: /🎉/ });
+    await cydChip.waitFor();
+    const deeChip = messages(dee)
+      .getByRole('listitem')
+      .filter({ hasText: 'news in general' })
+      .getByRole('group', { name: 'Reactions' })
+      .getByRole('button', { name: /🎉/ });
+    await deeChip.waitFor();
+    expect((await deeChip.textContent())?.replace(/\s+/g, ' ').trim()).toBe('🎉 1');
+    expect(await deeChip.getAttribute('aria-pressed')).toBe('false');
+    await deeChip.click();
+    await dee.waitForFunction(
+      (el) => el?.getAttribute('aria-pressed') === 'true' && el.textContent?.includes('2'),
+      await deeChip.elementHandle(),
+    );
+    await cyd.waitForFunction((el) => el?.textContent?.includes('2'), await cydChip.elementHandle());
+    expect(await cydChip.getAttribute('aria-pressed')).toBe('true');
+    await cyd.screenshot({ path: join(SHOTS, 'reactions-cyd.png') });
+    await dee.screenshot({ path: join(SHOTS, 'reactions-dee.png') });
   }, 120_000);
 });

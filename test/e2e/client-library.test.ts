@@ -14,6 +14,7 @@ describe('@chorus/client', () => {
   let ada: ChorusClient;
   let bob: ChorusClient;
   let channelId: string;
+  let serverId: string;
   const sockets: ChorusSocket[] = [];
 
   beforeAll(async () => {
@@ -23,6 +24,7 @@ describe('@chorus/client', () => {
     await bob.auth.register({ username: `bob_c${suffix}`, password: 'correct horse battery' });
     const server = await ada.servers.create({ name: `client lib ${suffix}` });
     channelId = server.channels[0]!.id;
+    serverId = server.id;
     await bob.members.join(server.id);
   });
   afterAll(() => sockets.forEach((s) => s.close()));
@@ -89,5 +91,43 @@ describe('@chorus/client', () => {
     await waitFor(() => got.length === sent.length, 'bob to have every message');
     expect(got.map((m) => m.id)).toEqual(sent);
     expect(new Set(got.map((m) => m.id)).size).toBe(sent.length);
+  });
+
+  it('reactions and read state through the edge: typed calls, live events, counts', async () => {
+    const adaSocket = ada.connect({ url: system().gateways[0]!.url });
+    const bobSocket = bob.connect({ url: system().gateways[1]!.url });
+    const bobOther = bob.connect({ url: system().gateways[0]!.url });
+    sockets.push(adaSocket, bobSocket, bobOther);
+    await Promise.all([adaSocket.ready(), bobSocket.ready(), bobOther.ready()]);
+    await bobSocket.join(channelId);
+    const reactions: string[] = [];
+    bobSocket.on('message:reaction_added', (e) => reactions.push(`+${e.emoji}:${e.userId}`));
+    bobSocket.on('message:reaction_removed', (e) => reactions.push(`-${e.emoji}:${e.userId}`));
+    const reads: string[] = [];
+    bobOther.on('read:updated', (e) => reads.push(e.messageId));
+
+    const { message } = await adaSocket.send(channelId, `ping <@${bob.session!.user.id}>`);
+    await waitFor(async () => (await bob.messages.page(channelId, { limit: 1 })).messages[0]?.id === message.id, 'stored');
+    await ada.reactions.add(channelId, message.id, '👍🏽');
+    await waitFor(() => reactions.length === 1, 'the reaction event');
+    const [seen] = (await bob.messages.page(channelId, { limit: 1 })).messages;
+    expect(seen!.reactions).toEqual([{ emoji: '👍🏽', count: 1, me: false }]);
+    await ada.reactions.remove(channelId, message.id, '👍🏽');
+    await waitFor(() => reactions.length === 2, 'the removal event');
+    expect(reactions).toEqual([`+👍🏽:${ada.session!.user.id}`, `-👍🏽:${ada.session!.user.id}`]);
+    await expect(ada.reactions.add(channelId, message.id, 'nope')).rejects.toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+
+    const before = (await bob.readStates.list({ serverId })).find((s) => s.channelId === channelId)!;
+    expect(before).toMatchObject({ lastMessageId: message.id, mentionCount: 1 });
+    expect(before.unreadCount).toBeGreaterThan(0);
+    await bob.readStates.markRead(channelId, message.id);
+    await waitFor(() => reads.length === 1, 'read:updated on bob’s other socket');
+    expect(reads).toEqual([message.id]);
+    expect((await bob.readStates.list({ serverId })).find((s) => s.channelId === channelId)).toMatchObject({
+      lastReadId: message.id,
+      unreadCount: 0,
+      mentionCount: 0,
+    });
+    expect(await bob.readStates.list({ dms: true })).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import {
   ListMembersResponse,
   MeResponse,
   Message,
+  ReadStatesResponse,
   ServerDetail,
   type CreateChannelRequest,
   type CreateServerRequest,
@@ -129,6 +130,26 @@ export class ChorusClient {
         cursor = oldestFirst[oldestFirst.length - 1]!.id;
       }
     },
+  };
+
+  /** SPEC 12: one's own reaction on a message (both idempotent); `emoji` is one emoji, URL-encoded here. */
+  readonly reactions = {
+    add: (channelId: string, messageId: string, emoji: string) =>
+      this.http.request('PUT', `/api/channels/${enc(channelId)}/messages/${enc(messageId)}/reactions/${enc(emoji)}/@me`, undefined),
+    remove: (channelId: string, messageId: string, emoji: string) =>
+      this.http.request('DELETE', `/api/channels/${enc(channelId)}/messages/${enc(messageId)}/reactions/${enc(emoji)}/@me`, undefined),
+  };
+
+  /** SPEC 13: read positions (never backwards) and unread/mention counts of a server's channels or of one's DMs. */
+  readonly readStates = {
+    markRead: (channelId: string, messageId: string) =>
+      this.http.request('PUT', `/api/channels/${enc(channelId)}/read`, undefined, { body: { messageId } }),
+    list: (scope: { serverId: string } | { dms: true }) =>
+      this.http
+        .request('GET', '/api/users/@me/read-states', ReadStatesResponse, {
+          query: 'serverId' in scope ? { serverId: scope.serverId } : { dms: 'true' },
+        })
+        .then((r) => r.readStates),
   };
 
   /** SPEC 5: a Socket.IO connection (through the entry point unless `url` says otherwise). */

@@ -5,6 +5,8 @@ import {
   Message,
   MessageDeletedEvent,
   MessageSendAckSchema,
+  ReactionEvent,
+  ReadUpdatedEvent,
   ServerRemovedEvent,
   TypingEvent,
   type ChannelRef,
@@ -40,6 +42,10 @@ export interface ChorusSocketEvents {
   'message:deleted': (event: MessageDeletedEvent) => void;
   'typing:start': (event: TypingEvent) => void;
   'server:removed': (event: ServerRemovedEvent) => void;
+  'message:reaction_added': (event: ReactionEvent) => void;
+  'message:reaction_removed': (event: ReactionEvent) => void;
+  /** The caller's read position moved (on another of their sockets, or by their own PUT). */
+  'read:updated': (event: ReadUpdatedEvent) => void;
   state: (state: ConnectionState) => void;
   /** After a reconnect: the channel was rejoined and `count` missed messages were delivered. */
   'caught-up': (event: { channelId: string; count: number }) => void;
@@ -249,6 +255,18 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
     s.on(
       'typing:start',
       parse(TypingEvent, (e) => this.emit('typing:start', e)),
+    );
+    s.on(
+      'message:reaction_added',
+      parse(ReactionEvent, (e) => this.emit('message:reaction_added', e)),
+    );
+    s.on(
+      'message:reaction_removed',
+      parse(ReactionEvent, (e) => this.emit('message:reaction_removed', e)),
+    );
+    s.on(
+      'read:updated',
+      parse(ReadUpdatedEvent, (e) => this.emit('read:updated', e)),
     );
     s.on(
       'server:removed',

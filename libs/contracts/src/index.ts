@@ -5,6 +5,7 @@ export * from './tokens.js';
 export * from './rest/auth.js';
 export * from './rest/servers.js';
 export * from './rest/messages.js';
+export * from './engagement.js';
 export * from './realtime/events.js';
 export * from './broker/events.js';
 export * from './broker/envelope.js';

@@ -9,6 +9,7 @@ const message = {
   content: 'hello',
   createdAt: '2026-11-21T14:00:00.000Z',
   editedAt: null,
+  reactions: [],
 };
 
 describe('broker envelopes', () => {

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   CredentialsRequest,
   ERROR_STATUS,
+  Emoji,
   ErrorBody,
   HistoryQuery,
   LIMITS,
   MessageSendPayload,
   ObjectIdString,
+  ReadStatesQuery,
   errorObject,
+  mentionedUserIds,
   rateLimitedError,
   zodDetails,
 } from '../src/index.js';
@@ -54,5 +57,24 @@ describe('error shape', () => {
     expect(ERROR_STATUS.NOT_MEMBER).toBe(403);
     expect(ErrorBody.parse({ error: errorObject('NOT_FOUND', 'nope') })).toEqual({ error: { code: 'NOT_FOUND', message: 'nope' } });
     expect(ErrorBody.parse({ error: rateLimitedError(1234.2) }).error.details).toEqual({ retryAfterMs: 1235 });
+  });
+});
+
+describe('engagement schemas (SPEC 12, 13)', () => {
+  it('an emoji is one pictographic grapheme of at most 32 bytes', () => {
+    for (const ok of ['👍', '👍🏽', '👨‍👩‍👧', '🇫🇷', '1️⃣', '❤️', '🏳️‍🌈']) expect(Emoji.safeParse(ok).success, ok).toBe(true);
+    for (const bad of ['', 'a', 'abc', '👍👍', '👍a', ' 👍', '1', '#', '\u200d', '👨‍👩‍👧‍👦👨‍👩‍👧‍👦', '🇫', 'é']) {
+      expect(Emoji.safeParse(bad).success, bad).toBe(false);
+    }
+  });
+
+  it('read-states take exactly one of serverId and dms=true; mentions are parsed from <@id>', () => {
+    const id = 'a'.repeat(24);
+    expect(ReadStatesQuery.safeParse({ serverId: id }).success).toBe(true);
+    expect(ReadStatesQuery.safeParse({ dms: 'true' }).success).toBe(true);
+    for (const bad of [{}, { serverId: id, dms: 'true' }, { dms: 'yes' }, { serverId: [id] }, { serverId: id, x: '1' }]) {
+      expect(ReadStatesQuery.safeParse(bad).success).toBe(false);
+    }
+    expect(mentionedUserIds(`hi <@${id}> and <@${id.toUpperCase()}> and <@nope> <@${'b'.repeat(24)}>`)).toEqual([id, 'b'.repeat(24)]);
   });
 });

@@ -1,12 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { AUTHZ_CACHE_TTL_MS, AUTHZ_REQUEST_TTL_MS, AUTHZ_TIMEOUT_MS, AuthzResponse, type TopologyNames } from '@chorus/contracts';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
+import {
+  AUTHZ_CACHE_TTL_MS,
+  AUTHZ_TIMEOUT_MS,
+  ChannelListResponse,
+  type AuthzResponse,
+  type ChannelListRequest,
+  type TopologyNames,
+} from '@chorus/contracts';
 import type { Logger } from './logger.js';
 import { AppError } from './http/app-error.js';
-import { parseJson } from './json.js';
-
-const REPLY_QUEUE = 'amq.rabbitmq.reply-to';
+import { createAuthzRpc } from './authz-rpc.js';
 
 export interface AuthzClientOptions {
   connection: AmqpConnectionManager;
@@ -19,15 +22,36 @@ export interface AuthzClientOptions {
 export interface AuthzClient {
   /** Membership's answer for (user, channel). Throws AppError UNAVAILABLE when membership does not answer. */
   check(userId: string, channelId: string): Promise<AuthzResponse>;
+  /** The channels a user may read: of one server, or their DMs (never cached: it is one request per page view). */
+  channels(request: ChannelListRequest): Promise<ChannelListResponse>;
   /** Drop cached answers: call on member.left / server.deleted / channel.deleted. */
   forgetMember(userId: string, serverId: string): void;
   forgetServer(serverId: string): void;
   forgetChannel(channelId: string): void;
+  /**
+   * On member.joined: questions of this user still in flight were asked before the join, so a question
+   * asked from now on is sent afresh instead of sharing their (likely `not_member`) answer.
+   */
+  forgetPending(userId: string): void;
   close(): Promise<void>;
 }
 
 /** Membership said yes: the channel (with its server) and the caller's role there. */
 export type ChannelAccess = Extract<AuthzResponse, { status: 'allowed' }>;
+
+/** The channel list when allowed, else the same AppErrors as `requireAccess` (a server instead of a channel). */
+export function requireChannelList(answer: ChannelListResponse): Extract<ChannelListResponse, { status: 'allowed' }> {
+  switch (answer.status) {
+    case 'allowed':
+      return answer;
+    case 'not_member':
+      throw new AppError('NOT_MEMBER', 'You are not a member of this server');
+    case 'not_found':
+      throw new AppError('NOT_FOUND', 'Server not found');
+    case 'invalid':
+      throw new AppError('VALIDATION_FAILED', 'Request is invalid', [{ path: '', message: answer.message }]);
+  }
+}
 
 /**
  * Membership's answer as every service acts on it: the access when allowed, else an AppError —
@@ -47,12 +71,6 @@ export function requireAccess(answer: AuthzResponse): ChannelAccess {
   }
 }
 
-interface Pending {
-  resolve: (r: AuthzResponse) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 interface Cached {
   answer: Extract<AuthzResponse, { status: 'allowed' }>;
   expiresAt: number;
@@ -67,61 +85,14 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
   const { connection, names, logger } = options;
   const cacheTtlMs = options.cacheTtlMs ?? AUTHZ_CACHE_TTL_MS;
   const timeoutMs = options.timeoutMs ?? AUTHZ_TIMEOUT_MS;
-  const pending = new Map<string, Pending>();
   const inflight = new Map<string, Promise<AuthzResponse>>();
   const cache = new Map<string, Cached>();
   /** Bumped by every invalidation: an answer requested before one is not cached (it may be stale). */
   let generation = 0;
   const MAX_CACHE_ENTRIES = 100_000;
 
-  const onReply = (msg: ConsumeMessage | null) => {
-    if (!msg) return;
-    const id = msg.properties.correlationId as string | undefined;
-    const waiter = id ? pending.get(id) : undefined;
-    if (!waiter || !id) return;
-    pending.delete(id);
-    clearTimeout(waiter.timer);
-    const parsed = AuthzResponse.safeParse(parseJson(msg.content));
-    if (parsed.success) waiter.resolve(parsed.data);
-    else {
-      logger.error({ issues: parsed.error.issues }, 'invalid authorization reply');
-      waiter.reject(new AppError('UNAVAILABLE', 'Authorization service gave an invalid answer'));
-    }
-  };
-
-  const channel: ChannelWrapper = connection.createChannel({
-    name: 'authz-client',
-    confirm: false,
-    setup: async (ch: ConfirmChannel) => {
-      await ch.consume(REPLY_QUEUE, onReply, { noAck: true });
-    },
-  });
-  channel.on('error', (err) => logger.warn({ err }, 'authz client channel error'));
-
-  const ask = (userId: string, channelId: string): Promise<AuthzResponse> =>
-    new Promise<AuthzResponse>((resolve, reject) => {
-      if (!connection.isConnected()) return reject(new AppError('UNAVAILABLE', 'Authorization service is unavailable'));
-      const correlationId = randomUUID();
-      const timer = setTimeout(() => {
-        pending.delete(correlationId);
-        reject(new AppError('UNAVAILABLE', 'Authorization service did not answer in time'));
-      }, timeoutMs);
-      pending.set(correlationId, { resolve, reject, timer });
-      channel
-        .sendToQueue(names.authzQueue, Buffer.from(JSON.stringify({ userId, channelId })), {
-          correlationId,
-          replyTo: REPLY_QUEUE,
-          contentType: 'application/json',
-          expiration: String(Math.min(timeoutMs, AUTHZ_REQUEST_TTL_MS)),
-          persistent: false,
-        })
-        .catch((err: Error) => {
-          if (!pending.delete(correlationId)) return;
-          clearTimeout(timer);
-          logger.warn({ err }, 'authorization request not sent');
-          reject(new AppError('UNAVAILABLE', 'Authorization service is unavailable'));
-        });
-    });
+  const rpc = createAuthzRpc({ connection, names, logger, timeoutMs });
+  const ask = rpc.ask;
 
   const dropWhere = (pred: (key: string, entry: Cached) => boolean) => {
     generation++;
@@ -150,6 +121,7 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
       inflight.set(key, request);
       return request;
     },
+    channels: (request) => rpc.request(request, ChannelListResponse),
     forgetMember(userId, serverId) {
       dropWhere((key, e) => key.startsWith(`${userId}:`) && e.answer.channel.serverId === serverId);
     },
@@ -159,13 +131,9 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
     forgetChannel(channelId) {
       dropWhere((key) => key.endsWith(`:${channelId}`));
     },
-    async close() {
-      for (const [id, p] of pending) {
-        clearTimeout(p.timer);
-        p.reject(new AppError('UNAVAILABLE', 'Shutting down'));
-        pending.delete(id);
-      }
-      await channel.close();
+    forgetPending(userId) {
+      for (const key of inflight.keys()) if (key.startsWith(`${userId}:`)) inflight.delete(key);
     },
+    close: () => rpc.close(),
   };
 }

@@ -18,8 +18,8 @@ export function connectBroker(url: string, logger: Logger, connectionName: strin
     connectionOptions: { noDelay: true, clientProperties: { connection_name: connectionName } },
   });
   connection.on('connect', () => logger.info({ broker: 'up' }, 'broker connected'));
-  connection.on('disconnect', ({ err }) => logger.warn({ broker: 'down', err: err?.message }, 'broker disconnected'));
-  connection.on('connectFailed', ({ err }) => logger.warn({ broker: 'down', err: err?.message }, 'broker connection failed; retrying'));
+  connection.on('disconnect', ({ err }) => logger.warn({ broker: 'down', err }, 'broker disconnected'));
+  connection.on('connectFailed', ({ err }) => logger.warn({ broker: 'down', err }, 'broker connection failed; retrying'));
   connection.on('blocked', ({ reason }) => logger.warn({ reason }, 'broker blocked publishing'));
   connection.on('unblocked', () => logger.info('broker unblocked publishing'));
   return connection;

@@ -1,29 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { GATEWAY_BROADCAST_BINDINGS, LIMITS, declareGatewayMembershipQueue, declareWorkQueue, topologyNames } from '@chorus/contracts';
-import type { AmqpConnectionManager, AuthzClient, EventPublisher, Logger, Metrics, TokenVerifier } from '@chorus/runtime';
+import { LIMITS } from '@chorus/contracts';
+import type { AmqpConnectionManager, EventPublisher, Logger, Metrics, TokenVerifier } from '@chorus/runtime';
 import { authenticate } from './auth/handshake.js';
-import { createEnvelopeConsumer, type EnvelopeConsumer } from './broker/consumer.js';
-import { broadcastHistoryEvent } from './broadcast/broadcast.js';
-import { encodeMessageCreated } from './broadcast/message-created.js';
-import { createAuthorizer } from './channels/authorize.js';
+import type { Authorizer } from './channels/authorize.js';
 import { registerChannelHandlers } from './channels/handlers.js';
 import type { GatewayConfig } from './config.js';
 import { createHealthApp } from './health/http.js';
-import { applyMembershipEvent } from './membership/apply.js';
-import { resyncMembership } from './membership/resync.js';
 import { createRoomsAdapter, roomsChannelPrefix } from './redis.js';
-import { createAdmission } from './send/admission.js';
 import { createInFlight } from './send/inflight.js';
-import { createFlushTimers, createSendMessage } from './send/send-message.js';
-import { splitArgs } from './socket/ack.js';
+import { createSendPath } from './send/send-path.js';
+import { disconnectAll } from './socket/disconnect.js';
 import { installGuard } from './socket/guard.js';
-import { createLocalSockets } from './socket/registry.js';
+import { createLocalSockets, type LocalSockets } from './socket/registry.js';
 import { registerTypingHandler } from './typing/typing.js';
-import type { GatewayServer } from './types.js';
+import { userRoom, type GatewayServer } from './types.js';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -33,10 +26,13 @@ export interface GatewayDeps {
   redisSub: Redis;
   broker: AmqpConnectionManager;
   publisher: EventPublisher;
-  authz: AuthzClient;
+  /** Membership answers (cached) with the epoch joins compare against. */
+  authorizer: Authorizer;
   verifyToken: TokenVerifier;
-  /** Served at GET /metrics, with the gateway's own series added (main.ts passes one; tests may not). */
-  metrics?: Metrics;
+  /** True while the broker consumers are attached (part of readiness). */
+  consumersUp(): boolean;
+  /** Served at GET /metrics, with the gateway's own series added. */
+  metrics?: Metrics | undefined;
 }
 
 export type GatewaySettings = Pick<
@@ -56,34 +52,30 @@ export type GatewaySettings = Pick<
 export interface Gateway {
   readonly io: GatewayServer;
   readonly httpServer: HttpServer;
-  /** Starts the broker consumers and listens; resolves with the bound port. */
-  start(port: number, host?: string): Promise<number>;
+  /** This gateway's connected sockets, by user (membership changes act on them). */
+  readonly sockets: LocalSockets;
   /** True when Redis, the broker and the consumers are up and the gateway is not shutting down. */
   isReady(): boolean;
-  /** Shutdown, step 1: not ready, refuse new connections and new sends; stop taking broadcasts. */
-  stopAccepting(): Promise<void>;
+  /** Shutdown, step 1: not ready, refuse new connections and new sends. */
+  stopAccepting(): void;
   /** Shutdown, step 2: let in-flight sends finish; false when some were still running after `timeoutMs`. */
   drain(timeoutMs: number): Promise<boolean>;
-  /** Shutdown, step 3: disconnect every client (they reconnect elsewhere) and stop the consumers. */
+  /** Shutdown, step 3: disconnect every client (they reconnect elsewhere) and close Socket.IO and HTTP. */
   close(): Promise<void>;
 }
 
-/** Builds the gateway: HTTP server + Socket.IO over the Redis adapter + handlers. No I/O until `start`. */
+/** The gateway's transport: HTTP (probes, metrics) + Socket.IO over the Redis adapter + the socket handlers. No I/O here. */
 export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gateway {
-  const { logger, redis, redisSub, broker, publisher, authz, metrics } = deps;
-  const names = topologyNames(config.AMQP_PREFIX);
+  const { logger, redis, redisSub, broker, publisher, authorizer, metrics } = deps;
   let accepting = true;
-  let consumers: EnvelopeConsumer[] = [];
-  let broadcastConsumer: EnvelopeConsumer | undefined;
 
   const readiness = () => ({
     redis: redis.status === 'ready',
     redisSubscriber: redisSub.status === 'ready',
     broker: broker.isConnected(),
-    consumers: consumers.length > 0 && consumers.every((c) => c.isUp()),
+    consumers: deps.consumersUp(),
   });
   const httpServer = createServer(createHealthApp(logger, readiness, () => !accepting, metrics));
-
   const io: GatewayServer = new Server(httpServer, {
     adapter: createRoomsAdapter({ redis, sub: redisSub }, config.REDIS_PREFIX),
     transports: ['polling', 'websocket'],
@@ -96,36 +88,13 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
   io.engine.generateId = () => `${config.GATEWAY_ID}.${randomBytes(15).toString('base64url')}`;
 
   const sockets = createLocalSockets(io);
-  const authorizer = createAuthorizer(authz);
   const inFlight = createInFlight();
   const channelPrefix = roomsChannelPrefix(config.REDIS_PREFIX);
-  const holdMs = 7_000;
-  const admission = createAdmission({
-    redis,
-    prefix: config.REDIS_PREFIX,
-    channelPrefix,
-    limit: config.SEND_RATE_LIMIT,
-    windowMs: config.SEND_RATE_WINDOW_MS,
-    pendingTtlMs: config.NONCE_PENDING_TTL_MS,
-    holdMs,
-    logger,
-  });
-  // Past the hold (plus a second: ids carry whole seconds), a parked channel is flushed by this gateway.
-  const flushTimers = createFlushTimers((channelId) => admission.flush(channelId), holdMs + 1_000, logger);
-  const sendOutcomes = metrics?.counter('chorus_gateway_sends_total', 'message:send outcomes after admission', ['outcome']);
-  const sendMessage = createSendMessage({
-    authorize: authorizer.authorize,
-    admission,
-    publisher,
-    encodeBroadcast: (message) => encodeMessageCreated(channelPrefix, message).payload,
-    parked: (channelId) => flushTimers.arm(channelId),
-    inFlight,
-    accepting: () => accepting,
-    logger,
-    ...(sendOutcomes ? { count: (outcome) => sendOutcomes.inc({ outcome }) } : {}),
-  });
+  const sendPath = createSendPath(
+    { redis, publisher, authorizer, inFlight, accepting: () => accepting, logger, metrics },
+    { ...config, channelPrefix },
+  );
 
-  const sendSeconds = metrics?.histogram('chorus_gateway_send_seconds', 'message:send from receipt to ack, by result', ['result']);
   metrics?.gauge('chorus_gateway_sockets', 'Sockets connected to this gateway', () => io.engine.clientsCount);
   metrics?.gauge('chorus_gateway_sends_in_flight', 'Sends between receipt and ack', () => inFlight.size);
   metrics?.gauge('chorus_gateway_publish_in_flight', 'Published messages waiting for the broker confirm', () => publisher.inFlight);
@@ -133,66 +102,21 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
   io.use(authenticate(deps.verifyToken, logger));
   io.on('connection', (socket) => {
     sockets.add(socket);
+    void socket.join(userRoom(socket.data.user.id));
     socket.on('disconnect', () => sockets.remove(socket));
     installGuard(socket, { ratePerSecond: config.SOCKET_EVENT_RATE, burst: config.SOCKET_EVENT_BURST, logger });
     registerChannelHandlers(socket, { authorizer, logger, maxJoinedChannels: config.MAX_JOINED_CHANNELS });
     registerTypingHandler(socket, { redis, prefix: config.REDIS_PREFIX, throttleMs: config.TYPING_THROTTLE_MS, logger });
-    socket.on('message:send', async (...args: unknown[]) => {
-      const { payload, ack } = splitArgs(args);
-      // A send reports its outcome (and its message id) only through its ack: without one it is refused.
-      if (!ack) return;
-      const end = sendSeconds?.startTimer();
-      const result = await sendMessage(socket.data.user, payload);
-      end?.({ result: result.ok ? (result.duplicate ? 'duplicate' : 'ok') : result.error.code });
-      ack(result);
-    });
+    sendPath.register(socket);
   });
-
-  const startConsumers = () => {
-    const membershipDeps = { authz, authorizer, sockets, logger };
-    const membershipConsumer = createEnvelopeConsumer({
-      connection: broker,
-      name: 'membership-consumer',
-      logger,
-      queue: names.gatewayMembershipQueue(config.GATEWAY_ID),
-      prefetch: 100,
-      declare: (ch) => declareGatewayMembershipQueue(ch, names, config.GATEWAY_ID),
-      handle: (envelope) => applyMembershipEvent(envelope, membershipDeps),
-      onReconnect: () => {
-        resyncMembership(membershipDeps).catch((err: unknown) => logger.error({ err }, 'membership resync failed'));
-      },
-    });
-    broadcastConsumer = createEnvelopeConsumer({
-      connection: broker,
-      name: 'broadcast-consumer',
-      logger,
-      queue: names.gatewayBroadcastQueue,
-      prefetch: 100,
-      declare: (ch) => declareWorkQueue(ch, names, names.gatewayBroadcastQueue, GATEWAY_BROADCAST_BINDINGS),
-      handle: (envelope) => broadcastHistoryEvent(io, envelope, logger),
-    });
-    consumers = [membershipConsumer, broadcastConsumer];
-  };
 
   return {
     io,
     httpServer,
-    async start(port, host) {
-      startConsumers();
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          resolve();
-        });
-      });
-      return (httpServer.address() as AddressInfo).port;
-    },
+    sockets,
     isReady: () => accepting && Object.values(readiness()).every(Boolean),
-    async stopAccepting() {
+    stopAccepting() {
       accepting = false;
-      // Another gateway takes the history broadcasts from now on (unacked ones are redelivered to it).
-      await broadcastConsumer?.cancel();
     },
     async drain(timeoutMs) {
       const done = await inFlight.drain(timeoutMs);
@@ -201,23 +125,8 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
     },
     async close() {
       accepting = false;
-      flushTimers.clear();
-      // Close each connection's transport once its write buffer is flushed (acks of the sends that just
-      // finished are still queued there; io.close() alone would discard them). No disconnect packet is
-      // sent, so socket.io-client sees "transport close" and reconnects, to another gateway.
-      const flushed = [...io.of('/').sockets.values()].map(
-        (socket) =>
-          new Promise<void>((resolve) => {
-            socket.conn.once('close', () => resolve());
-            socket.conn.close();
-          }),
-      );
-      await Promise.race([Promise.all(flushed), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
-      // Then the rest (handshakes in progress), the adapter's subscriptions and the HTTP server.
-      await new Promise<void>((resolve) => {
-        void io.close(() => resolve());
-      });
-      await Promise.all(consumers.map((c) => c.close()));
+      sendPath.stop();
+      await disconnectAll(io);
     },
   };
 }

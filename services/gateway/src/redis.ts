@@ -34,7 +34,7 @@ export function createRedisClients(url: string, logger: Logger, name: string): R
     ['command', redis],
     ['subscriber', sub],
   ] as const) {
-    client.on('error', (err: Error) => logger.warn({ redis: role, err: err.message }, 'redis error'));
+    client.on('error', (err: Error) => logger.warn({ redis: role, err }, 'redis error'));
     client.on('ready', () => logger.info({ redis: role }, 'redis ready'));
     client.on('end', () => logger.info({ redis: role }, 'redis connection ended'));
   }

@@ -16,3 +16,6 @@ export type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, I
 
 /** The room of a channel, on every gateway. */
 export const channelRoom = (channelId: string): string => `channel:${channelId}`;
+
+/** A user's own room: every socket of that user, on every gateway, joins it at connect (SPEC 10, 13). */
+export const userRoom = (userId: string): string => `user:${userId}`;

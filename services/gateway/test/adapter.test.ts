@@ -113,6 +113,7 @@ describe('sharded redis adapter over ioredis', () => {
       nonce: 'n-1',
       createdAt: '2026-11-21T14:00:00.000Z',
       editedAt: null,
+      reactions: [],
     };
     const { channel, payload } = encodeMessageCreated(roomsChannelPrefix(iso.redisPrefix), message);
     // The same call the send script makes, from a plain connection that belongs to no adapter.

@@ -37,6 +37,7 @@ const messageFor = (id: string, userId: string, nonce: string | undefined, chann
   ...(nonce ? { nonce } : {}),
   createdAt: new Date().toISOString(),
   editedAt: null,
+  reactions: [],
 });
 
 beforeAll(() => {

@@ -5,6 +5,8 @@ import {
   AuthzRequest,
   ChannelJoinAckSchema,
   MessageSendAckSchema,
+  ReactionEvent,
+  ReadUpdatedEvent,
   createEnvelope,
   encodeEnvelope,
   parseEnvelope,
@@ -114,6 +116,7 @@ describe('what the gateway consumes', () => {
       content: 'ok',
       createdAt: new Date().toISOString(),
       editedAt: new Date().toISOString(),
+      reactions: [],
     };
     const good = createEnvelope('message.updated', 1, valid, 'history');
     await events.publishRaw('message.updated.v1', Buffer.from('{not json'));
@@ -129,6 +132,40 @@ describe('what the gateway consumes', () => {
     }, 'four dead letters');
     expect(dead.messageCount).toBe(4);
     expect((await ch.checkQueue(names.gatewayBroadcastQueue)).consumerCount).toBe(1);
+  });
+
+  it('reaction.added/removed v1 reach the channel room as message:reaction_*, read.updated v1 the user room; invalid ones are dead-lettered', async () => {
+    const ada = newUser('ada');
+    const { serverId, channelIds } = authz.directory.addServer(ada);
+    const channelId = channelIds[0]!;
+    const inRoom = await connectClient(gw.url, signToken(iso, ada));
+    ChannelJoinAckSchema.parse(await request(inRoom, 'channel:join', { channelId }));
+    const notInRoom = await connectClient(gw.url, signToken(iso, ada));
+    const added = record(inRoom, 'message:reaction_added');
+    const removed = record(inRoom, 'message:reaction_removed');
+    const strayAdded = record(notInRoom, 'message:reaction_added');
+    const reads = [record(inRoom, 'read:updated'), record(notInRoom, 'read:updated')];
+    const deadBefore = (await ch.checkQueue(names.dlq(names.gatewayBroadcastQueue))).messageCount;
+
+    const reaction = { channelId, serverId, messageId: newId(), emoji: '👍', userId: ada.id };
+    const good = createEnvelope('reaction.added', 1, reaction, 'history');
+    await events.publishRaw('reaction.added.v1', Buffer.from(JSON.stringify({ ...good, payload: { ...reaction, messageId: 'x' } })));
+    await events.publishRaw('read.updated.v1', Buffer.from(JSON.stringify({ ...good, type: 'read.updated', payload: { channelId } })));
+    await events.publish('reaction.added', 1, reaction, 'history');
+    await events.publish('reaction.removed', 1, reaction, 'history');
+    await events.publish('read.updated', 1, { userId: ada.id, channelId, messageId: reaction.messageId }, 'history');
+
+    await waitFor(() => added.length === 1 && removed.length === 1 && reads.every((r) => r.length === 1), 'the valid events');
+    expect(reads.map((r) => r.length)).toEqual([1, 1]);
+    const event = { channelId, messageId: reaction.messageId, emoji: '👍', userId: ada.id };
+    expect(ReactionEvent.parse(added[0])).toEqual(event);
+    expect(ReactionEvent.parse(removed[0])).toEqual(event);
+    for (const r of reads) expect(ReadUpdatedEvent.parse(r[0])).toEqual({ channelId, messageId: reaction.messageId });
+    expect(strayAdded).toEqual([]);
+    await waitFor(async () => {
+      const q = await ch.checkQueue(names.dlq(names.gatewayBroadcastQueue));
+      return q.messageCount >= deadBefore + 2 ? q : undefined;
+    }, 'two more dead letters');
   });
 
   it('membership events: member.left, server.deleted and channel.deleted act on local sockets; invalid ones are dead-lettered', async () => {

@@ -283,6 +283,38 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
     expect(await historyOf(bob, channelId)).toEqual([]);
   });
 
+  it('a reaction made on history reaches the room on both gateways once; read:updated reaches the reader’s other sockets', async () => {
+    const { ada, channelId, adaOn1, bobOn2 } = await adaAndBobInOneChannel();
+    const added = [record(adaOn1, 'message:reaction_added'), record(bobOn2, 'message:reaction_added')];
+    const removed = [record(adaOn1, 'message:reaction_removed'), record(bobOn2, 'message:reaction_removed')];
+    const sent = await send(adaOn1, channelId, 'react to this');
+    if (!sent.ok) throw new Error(JSON.stringify(sent));
+    await waitFor(async () => (await historyOf(ada, channelId)).length === 1, 'persisted');
+
+    const path = `/api/channels/${channelId}/messages/${sent.message.id}/reactions/${encodeURIComponent('🎉')}/@me`;
+    expect((await api(history, 'PUT', path, ada.token)).status).toBe(204);
+    expect((await api(history, 'PUT', path, ada.token)).status).toBe(204); // idempotent: no second broadcast
+    await waitFor(() => added.every((a) => a.length >= 1), 'message:reaction_added on both gateways');
+    expect((await api(history, 'DELETE', path, ada.token)).status).toBe(204);
+    await waitFor(() => removed.every((r) => r.length >= 1), 'message:reaction_removed on both gateways');
+    const event = { channelId, messageId: sent.message.id, emoji: '🎉', userId: ada.id };
+    for (const a of added) expect(a).toEqual([event]);
+    for (const r of removed) expect(r).toEqual([event]);
+
+    // Ada's second socket, on the other gateway, in no channel room: her user room gets read:updated.
+    const adaOn2 = await on(gw2, ada);
+    const reads = record(adaOn2, 'read:updated');
+    const bobSees = record(bobOn2, 'read:updated');
+    // Bob's reply is newer than what ada's own send marked read: her PUT moves it forward.
+    const reply = await send(bobOn2, channelId, 'reply');
+    if (!reply.ok) throw new Error(JSON.stringify(reply));
+    await waitFor(async () => (await historyOf(ada, channelId)).length === 2, 'reply persisted');
+    expect((await api(history, 'PUT', `/api/channels/${channelId}/read`, ada.token, { messageId: reply.message.id })).status).toBe(204);
+    await waitFor(() => reads.length >= 1, 'read:updated on ada’s other socket');
+    expect(reads).toEqual([{ channelId, messageId: reply.message.id }]);
+    expect(bobSees).toEqual([]);
+  });
+
   it('typing reaches the other gateway, not the sender', async () => {
     const { ada, channelId, adaOn1, bobOn2 } = await adaAndBobInOneChannel();
     const bobTyping = record(bobOn2, 'typing:start');

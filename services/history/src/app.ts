@@ -3,6 +3,7 @@ import {
   createHttpApp,
   finishApp,
   healthRoutes,
+  requireAuth,
   type Logger,
   type Metrics,
   type ReadinessProbe,
@@ -10,10 +11,16 @@ import {
 } from '@chorus/runtime';
 import { messageRoutes } from './messages/message.routes.js';
 import type { MessageService } from './messages/message.service.js';
+import { reactionRoutes } from './reactions/reaction.routes.js';
+import type { ReactionService } from './reactions/reaction.service.js';
+import { readStateRoutes } from './read-state/read-state.routes.js';
+import type { ReadStateService } from './read-state/read-state.service.js';
 
 export interface HistoryAppDeps {
   logger: Logger;
   messages: MessageService;
+  reactions: ReactionService;
+  readStates: ReadStateService;
   verifyToken: TokenVerifier;
   metrics?: Metrics;
   /** MongoDB, broker, consumer attached. */
@@ -25,6 +32,10 @@ export interface HistoryAppDeps {
 export function createApp(deps: HistoryAppDeps): Express {
   const app = createHttpApp(deps.logger, deps.metrics);
   app.use(healthRoutes(deps.readiness, deps.isShuttingDown));
+  // Every API route of history needs the caller: verified once here, for all of them.
+  app.use(['/api/channels', '/api/users'], requireAuth(deps.verifyToken));
   app.use(messageRoutes(deps));
+  app.use(reactionRoutes(deps));
+  app.use(readStateRoutes(deps));
   return finishApp(app, deps.logger);
 }

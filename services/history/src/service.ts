@@ -22,6 +22,14 @@ import { createMessageEvents, type MessageEvents } from './messages/message.even
 import { MessageRepository } from './messages/message.repository.js';
 import { ensureMessageIndexes, messageModels } from './messages/message.schema.js';
 import { createMessageService } from './messages/message.service.js';
+import { createAnnouncer } from './events/announce.js';
+import { ReactionRepository } from './reactions/reaction.repository.js';
+import { reactionModel } from './reactions/reaction.schema.js';
+import { createReactionService } from './reactions/reaction.service.js';
+import { ReadStateRepository } from './read-state/read-state.repository.js';
+import { readStateModel } from './read-state/read-state.schema.js';
+import { createReadStateService } from './read-state/read-state.service.js';
+import { UnreadRepository } from './read-state/unread.repository.js';
 
 export interface HistoryService extends RunningService {
   app: Express;
@@ -33,7 +41,7 @@ export interface HistoryService extends RunningService {
 
 /**
  * Connects history's dependencies and wires them: MongoDB (indexes ensured), the broker (consumer,
- * publisher, authorization client), the service layer and the HTTP app. Returns at once; `ready`
+ * publisher, authorization client), the service layer (messages, reactions, read states) and the HTTP app. Returns at once; `ready`
  * resolves once MongoDB is up and the consumer is attached.
  */
 export function createHistoryService(config: HistoryConfig, logger: Logger): HistoryService {
@@ -43,17 +51,24 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
   const mongo = connectMongo(config.MONGODB_URI, logger);
   const models = messageModels(mongo.conn);
   const repository = new MessageRepository(models);
+  const reactions = new ReactionRepository(mongo.conn);
+  const readStates = new ReadStateRepository(mongo.conn);
 
   // Named per process and prefix, so an operator (or a test) can tell connections apart.
   const broker = connectBroker(config.AMQP_URL, logger, `history ${names.prefix} pid ${process.pid}`);
   const publisher = createEventPublisher({ connection: broker, names, logger });
   const authz = createAuthzClient({ connection: broker, names, logger, cacheTtlMs: config.HISTORY_AUTHZ_CACHE_MS });
   const events = createMessageEvents({ publisher, repository, logger });
+  const announcer = createAnnouncer(publisher, logger);
 
   // Consumers start only once the database they write to is ready.
   let consumer: Consumer | undefined;
   const ready = mongo.ready.then(async () => {
-    await ensureMessageIndexes(models);
+    await Promise.all([
+      ensureMessageIndexes(models),
+      reactionModel(mongo.conn).createIndexes(),
+      readStateModel(mongo.conn).createIndexes(),
+    ]);
     consumer = createHistoryConsumer({
       connection: broker,
       names,
@@ -63,6 +78,11 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
       batchSize: config.HISTORY_BATCH_SIZE,
       batchWaitMs: config.HISTORY_BATCH_WAIT_MS,
       metrics,
+      effects: {
+        markRead: (marks) => readStates.markReadMany(marks),
+        forgetChannels: (channelIds) =>
+          Promise.all([reactions.deleteChannels(channelIds), readStates.deleteChannels(channelIds)]).then(() => undefined),
+      },
       onScopesDeleted: ({ channelIds, serverIds }) => {
         for (const id of channelIds) authz.forgetChannel(id);
         for (const id of serverIds) authz.forgetServer(id);
@@ -75,7 +95,9 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
 
   const app = createApp({
     logger,
-    messages: createMessageService({ repository, authz, events }),
+    messages: createMessageService({ repository, authz, events, reactions }),
+    reactions: createReactionService({ messages: repository, reactions, authz, announcer }),
+    readStates: createReadStateService({ readStates, unread: new UnreadRepository(mongo.conn), authz, announcer }),
     metrics,
     verifyToken: createTokenVerifier({ publicKey: config.jwtPublicKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     readiness: () => ({ mongodb: mongo.isUp(), broker: broker.isConnected(), consumer: consumer?.isUp() ?? false }),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import amqplib, { type Channel as AmqpChannel, type ChannelModel } from 'amqplib';
-import { AuthzResponse, ServerDetail, topologyNames, type AuthResponse } from '@chorus/contracts';
+import { AuthzResponse, ChannelListResponse, ServerDetail, topologyNames, type AuthResponse } from '@chorus/contracts';
 import { connectBroker, createAuthzClient, createLogger, type AmqpConnectionManager, type AuthzClient } from '@chorus/runtime';
 import { sampleSum } from '../../../test/support/metrics.js';
 import { waitFor } from '../../../test/support/wait.js';
@@ -137,6 +137,47 @@ describe('authorization RPC (contract: libs/contracts broker/rpc.ts)', () => {
     expect((await client.check(member.user.id, 'a'.repeat(24))).status).toBe('not_found');
     const created = await h.api.post(`/api/servers/${server.id}/channels`).set('authorization', bearer(owner)).send({ name: 'fresh' });
     expect((await client.check(member.user.id, created.body.id as string)).status).toBe('allowed');
+  });
+
+  it('server-channels: the server’s channels in creation order for the owner and members, refused for others', async () => {
+    const s = ServerDetail.parse((await h.api.post('/api/servers').set('authorization', bearer(owner)).send({ name: 'Listed' })).body);
+    const extra = (await h.api.post(`/api/servers/${s.id}/channels`).set('authorization', bearer(owner)).send({ name: 'extra' })).body;
+    await h.api.put(`/api/servers/${s.id}/members/@me`).set('authorization', bearer(member)).expect(201);
+    const expected = {
+      status: 'allowed',
+      serverId: s.id,
+      channels: [
+        { id: s.channels[0]!.id, name: 'general' },
+        { id: extra.id as string, name: 'extra' },
+      ],
+    };
+    for (const who of [owner, member]) {
+      expect(ChannelListResponse.parse(await client.channels({ kind: 'server-channels', userId: who.user.id, serverId: s.id }))).toEqual(
+        expected,
+      );
+    }
+    expect(await client.channels({ kind: 'server-channels', userId: stranger.user.id, serverId: s.id })).toEqual({ status: 'not_member' });
+    expect(await client.channels({ kind: 'server-channels', userId: member.user.id, serverId: 'f'.repeat(24) })).toEqual({
+      status: 'not_found',
+    });
+    await h.api.delete(`/api/servers/${s.id}/members/@me`).set('authorization', bearer(member)).expect(204);
+    expect((await client.channels({ kind: 'server-channels', userId: member.user.id, serverId: s.id })).status).toBe('not_member');
+  });
+
+  it('dm-channels answers an (empty, until DMs exist) list; malformed channel-list requests → invalid', async () => {
+    expect(await client.channels({ kind: 'dm-channels', userId: member.user.id })).toEqual({
+      status: 'allowed',
+      serverId: null,
+      channels: [],
+    });
+    for (const body of [
+      { kind: 'server-channels', userId: member.user.id },
+      { kind: 'nope', userId: member.user.id },
+      { kind: 'server-channels', userId: member.user.id, serverId: { $gt: '' } },
+      { kind: 'dm-channels', userId: member.user.id, extra: 1 },
+    ]) {
+      expect(ChannelListResponse.parse(await ask(JSON.stringify(body))).status).toBe('invalid');
+    }
   });
 
   it('GET /metrics counts answers by status, and requests by route pattern (never by raw id)', async () => {

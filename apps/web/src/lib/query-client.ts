@@ -22,4 +22,6 @@ export const keys = {
   isMember: (serverId: string) => ['server', serverId, 'isMember'] as const,
   members: (serverId: string) => ['server', serverId, 'members'] as const,
   messages: (channelId: string) => ['messages', channelId] as const,
+  readStates: (serverId: string) => ['read-states', serverId] as const,
+  allReadStates: ['read-states'] as const,
 };

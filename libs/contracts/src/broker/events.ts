@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ObjectIdString } from '../ids.js';
 import { Message } from '../rest/messages.js';
+import { ReactionChangedPayload, ReadUpdatedPayload } from '../engagement.js';
 
 /**
  * Every event type with its version. The routing key of an event is `<type>.v<version>`
@@ -15,6 +16,12 @@ export const EVENT_PAYLOADS = {
   'message.deleted': {
     1: z.object({ id: ObjectIdString, channelId: ObjectIdString, serverId: ObjectIdString, deletedBy: ObjectIdString }),
   },
+  /** history → gateways: someone reacted (a new (message, emoji, user)), to broadcast to the channel. */
+  'reaction.added': { 1: ReactionChangedPayload },
+  /** history → gateways: a reaction was taken back, to broadcast to the channel. */
+  'reaction.removed': { 1: ReactionChangedPayload },
+  /** history → gateways: a user's read position moved forward, to relay to their own sockets. */
+  'read.updated': { 1: ReadUpdatedPayload },
   /** membership → gateways: a user joined a server (drops negative caches). */
   'member.joined': { 1: z.object({ serverId: ObjectIdString, userId: ObjectIdString }) },
   /** membership → gateways: a user left a server (or was removed). */

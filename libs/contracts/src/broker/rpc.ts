@@ -18,6 +18,32 @@ export const AuthzRequest = z.strictObject({
 });
 export type AuthzRequest = z.infer<typeof AuthzRequest>;
 
+/**
+ * The second kind of question (SPEC 13's read states): "which channels of this server may this user
+ * read?" — `{kind:'server-channels', userId, serverId}` — or, for DMs, `{kind:'dm-channels', userId}`.
+ * A request without `kind` is the channel question above (so older callers keep working).
+ */
+export const ChannelListRequest = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('server-channels'), userId: ObjectIdString, serverId: ObjectIdString }),
+  z.strictObject({ kind: z.literal('dm-channels'), userId: ObjectIdString }),
+]);
+export type ChannelListRequest = z.infer<typeof ChannelListRequest>;
+
+export const ChannelListResponse = z.discriminatedUnion('status', [
+  /** The channels the user may read, in the server's order (`serverId` null for DMs). */
+  z.object({
+    status: z.literal('allowed'),
+    serverId: ObjectIdString.nullable(),
+    channels: z.array(z.object({ id: ObjectIdString, name: z.string() })),
+  }),
+  /** The server exists; the user is not a member. */
+  z.object({ status: z.literal('not_member') }),
+  /** No such server. */
+  z.object({ status: z.literal('not_found') }),
+  z.object({ status: z.literal('invalid'), message: z.string() }),
+]);
+export type ChannelListResponse = z.infer<typeof ChannelListResponse>;
+
 export const AuthzChannel = z.object({ id: ObjectIdString, serverId: ObjectIdString, name: z.string() });
 
 export const AuthzResponse = z.discriminatedUnion('status', [

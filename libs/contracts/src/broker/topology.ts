@@ -5,7 +5,8 @@
  *   <p>.dlx     (topic, durable)       dead letters, routing key = the name of the queue they died in
  *
  *   <p>.history.events      durable  ← message.created.*, channel.deleted.*, server.deleted.*   (history)
- *   <p>.gateway.broadcast   durable  ← message.updated.*, message.deleted.*   (one gateway of the fleet
+ *   <p>.gateway.broadcast   durable  ← message.updated.*, message.deleted.*, reaction.*.*, read.updated.*
+ *                                      (one gateway of the fleet
  *                                      takes each and emits it to the room through the Redis adapter,
  *                                      so every event reaches clients once, not once per gateway)
  *   <p>.gateway.membership.<instance>  exclusive, auto-delete  ← member.*, server.deleted.*, channel.deleted.*
@@ -44,7 +45,13 @@ export function topologyNames(prefix = 'chorus'): TopologyNames {
 }
 
 export const HISTORY_BINDINGS = ['message.created.*', 'channel.deleted.*', 'server.deleted.*'] as const;
-export const GATEWAY_BROADCAST_BINDINGS = ['message.updated.*', 'message.deleted.*'] as const;
+export const GATEWAY_BROADCAST_BINDINGS = [
+  'message.updated.*',
+  'message.deleted.*',
+  'reaction.added.*',
+  'reaction.removed.*',
+  'read.updated.*',
+] as const;
 export const GATEWAY_MEMBERSHIP_BINDINGS = ['member.*.*', 'server.deleted.*', 'channel.deleted.*'] as const;
 
 /** How long an authorization request may wait in its queue before RabbitMQ drops it (the caller times out first). */

@@ -1,5 +1,3 @@
-import type { z } from 'zod';
-import type { ErrorCode } from '../errors.js';
 import { AuthResponse, CredentialsRequest, JwksResponse, LoginRequest, LogoutRequest, MeResponse, RefreshRequest } from '../rest/auth.js';
 import { ChannelMessagesParams, EditMessageRequest, HistoryPage, HistoryQuery, Message, MessageParams } from '../rest/messages.js';
 import {
@@ -20,30 +18,12 @@ import {
   UpdateChannelRequest,
   UpdateServerRequest,
 } from '../rest/servers.js';
+import { ENGAGEMENT_ROUTES } from './engagement-routes.js';
+import { AUTH, V, WRITE, type RouteDoc } from './route-doc.js';
 
-/** One REST route as documented: OpenAPI-style path, its schemas from the contracts, its error codes. */
-export interface RouteDoc {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** OpenAPI path, `{param}` style. */
-  path: string;
-  service: 'membership' | 'history';
-  tag: string;
-  summary: string;
-  /** none: public; optional: a token adds the caller's view; required: 401 without one. */
-  auth: 'none' | 'optional' | 'required';
-  params?: z.ZodObject;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  /** Success status → body schema (null: no body). */
-  ok: Record<number, z.ZodType | null>;
-  errors: ErrorCode[];
-}
+export type { RouteDoc } from './route-doc.js';
 
-const V = 'VALIDATION_FAILED' as const;
-const AUTH = ['UNAUTHENTICATED'] as const satisfies ErrorCode[];
-const WRITE = ['RATE_LIMITED', 'UNAVAILABLE'] as const satisfies ErrorCode[];
-
-/** Every REST route of membership (SPEC 2, 3) and history (SPEC 4). The docs test fails when a route exists that this lacks. */
+/** Every REST route of membership (SPEC 2, 3) and history (SPEC 4, 12, 13). The docs test fails when a route exists that this lacks. */
 export const ROUTES: RouteDoc[] = [
   // Accounts and tokens (SPEC 2)
   {
@@ -293,4 +273,5 @@ export const ROUTES: RouteDoc[] = [
     ok: { 204: null },
     errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
   },
+  ...ENGAGEMENT_ROUTES,
 ];

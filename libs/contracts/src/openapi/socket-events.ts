@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Message } from '../rest/messages.js';
+import { ReactionEvent, ReadUpdatedEvent } from '../engagement.js';
 import {
   ChannelJoinAckSchema,
   ChannelJoinPayload,
@@ -42,6 +43,9 @@ const SERVER: Record<keyof ServerToClientEvents, EventDoc> = {
   'message:deleted': { summary: 'A deleted message', payload: MessageDeletedEvent },
   'typing:start': { summary: 'Someone else is typing', payload: TypingEvent },
   'server:removed': { summary: 'The caller left or lost a server; its rooms were left on every gateway', payload: ServerRemovedEvent },
+  'message:reaction_added': { summary: 'Someone reacted to a message of the room (once per change)', payload: ReactionEvent },
+  'message:reaction_removed': { summary: 'Someone took their reaction back (once per change)', payload: ReactionEvent },
+  'read:updated': { summary: 'The caller’s read position moved forward (to all of the caller’s sockets)', payload: ReadUpdatedEvent },
 };
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ObjectIdString } from '../ids.js';
 import type { ErrorObject } from '../errors.js';
 import { Message, MessageContent, Nonce } from '../rest/messages.js';
+import type { ReactionEvent, ReadUpdatedEvent } from '../engagement.js';
 
 /** Client → server payloads (SPEC 5). Every one is parsed with these before anything else happens. */
 export const ChannelJoinPayload = z.strictObject({ channelId: ObjectIdString });
@@ -68,4 +69,7 @@ export interface ServerToClientEvents {
   'message:deleted': (event: MessageDeletedEvent) => void;
   'typing:start': (event: TypingEvent) => void;
   'server:removed': (event: ServerRemovedEvent) => void;
+  'message:reaction_added': (event: ReactionEvent) => void;
+  'message:reaction_removed': (event: ReactionEvent) => void;
+  'read:updated': (event: ReadUpdatedEvent) => void;
 }

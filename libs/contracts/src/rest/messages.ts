@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from '../limits.js';
 import { IsoDateTime, ObjectIdString } from '../ids.js';
 import { queryInt } from './servers.js';
+import { Reaction } from '../engagement.js';
 
 /** Counts Unicode code points, not UTF-16 units, so an emoji is one character. */
 export const codePointLength = (s: string): number => {
@@ -22,7 +23,11 @@ export const Nonce = z.string().min(1).max(LIMITS.nonceMaxChars);
 
 export const MessageAuthor = z.object({ id: ObjectIdString, username: z.string() });
 
-/** SPEC 4. `editedAt` is null until edited; `nonce` only when the sender gave one. */
+/**
+ * SPEC 4. `editedAt` is null until edited; `nonce` only when the sender gave one; `reactions` in order of
+ * first use (SPEC 12) — defaulted to `[]` so a `message.created` v1 from a gateway that predates
+ * reactions still parses.
+ */
 export const Message = z.object({
   id: ObjectIdString,
   channelId: ObjectIdString,
@@ -32,6 +37,7 @@ export const Message = z.object({
   nonce: Nonce.optional(),
   createdAt: IsoDateTime,
   editedAt: IsoDateTime.nullable(),
+  reactions: z.array(Reaction).default([]),
 });
 export type Message = z.infer<typeof Message>;
 

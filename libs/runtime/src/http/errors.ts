@@ -13,6 +13,10 @@ interface BodyParserError {
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (err instanceof z.ZodError) return AppError.validation(err);
+  // Express (router) failing to decode a route parameter (`%E0%A4%A`): the client's URL is malformed.
+  if (err instanceof URIError && (err as BodyParserError).status === 400) {
+    return new AppError('VALIDATION_FAILED', 'Malformed URL encoding', [{ path: '', message: 'invalid percent-encoding in the path' }]);
+  }
   const bp = err as BodyParserError;
   switch (bp?.type) {
     case 'entity.parse.failed':

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { ChannelJoinPayload, ChannelLeavePayload, zodDetails, type ChannelRef } from '@chorus/contracts';
+import { ChannelJoinPayload, ChannelLeavePayload, type ChannelRef } from '@chorus/contracts';
 import type { Logger } from '@chorus/runtime';
-import { ackError, fail, splitArgs } from '../socket/ack.js';
+import { fail } from '../socket/ack.js';
+import { on } from '../socket/on.js';
 import type { GatewaySocket } from '../types.js';
 import type { Authorizer } from './authorize.js';
 import { joinChannel, leaveChannel } from './rooms.js';
@@ -20,37 +20,25 @@ export function registerChannelHandlers(socket: GatewaySocket, deps: ChannelHand
   const { authorizer, logger } = deps;
   const user = socket.data.user;
 
-  socket.on('channel:join', async (...args: unknown[]) => {
-    const { payload, ack } = splitArgs(args);
-    const parsed = ChannelJoinPayload.safeParse(payload);
-    if (!parsed.success) return ack?.(fail('VALIDATION_FAILED', 'Invalid channel:join payload', zodDetails(parsed.error)));
-    const { channelId } = parsed.data;
-    const ref = randomUUID();
-    try {
-      if (!socket.data.channels.has(channelId) && socket.data.channels.size >= deps.maxJoinedChannels) {
-        return ack?.(fail('FORBIDDEN', `A connection may join at most ${deps.maxJoinedChannels} channels; leave some first`));
-      }
-      let channel: ChannelRef | undefined;
-      for (let attempt = 0; attempt < MAX_JOIN_ATTEMPTS && !channel; attempt++) {
-        const epoch = authorizer.epoch;
-        const answer = await authorizer.authorize(user.id, channelId);
-        if (authorizer.epoch === epoch) channel = answer;
-      }
-      if (!channel) return ack?.(fail('UNAVAILABLE', 'Membership is changing, try again'));
-      if (socket.disconnected) return;
-      joinChannel(socket, channel.id, channel.serverId);
-      logger.info({ event: 'channel:join', userId: user.id, channelId, ref }, 'joined channel');
-      ack?.({ ok: true, channel: { id: channel.id, serverId: channel.serverId, name: channel.name } });
-    } catch (err) {
-      ack?.(ackError(err, logger, ref));
+  on(socket, 'channel:join', ChannelJoinPayload, logger, async ({ channelId }, ack, ref) => {
+    if (!socket.data.channels.has(channelId) && socket.data.channels.size >= deps.maxJoinedChannels) {
+      return ack?.(fail('FORBIDDEN', `A connection may join at most ${deps.maxJoinedChannels} channels; leave some first`));
     }
+    let channel: ChannelRef | undefined;
+    for (let attempt = 0; attempt < MAX_JOIN_ATTEMPTS && !channel; attempt++) {
+      const epoch = authorizer.epoch;
+      const answer = await authorizer.authorize(user.id, channelId);
+      if (authorizer.epoch === epoch) channel = answer;
+    }
+    if (!channel) return ack?.(fail('UNAVAILABLE', 'Membership is changing, try again'));
+    if (socket.disconnected) return;
+    joinChannel(socket, channel.id, channel.serverId);
+    logger.info({ event: 'channel:join', userId: user.id, channelId, ref }, 'joined channel');
+    ack?.({ ok: true, channel: { id: channel.id, serverId: channel.serverId, name: channel.name } });
   });
 
-  socket.on('channel:leave', (...args: unknown[]) => {
-    const { payload, ack } = splitArgs(args);
-    const parsed = ChannelLeavePayload.safeParse(payload);
-    if (!parsed.success) return ack?.(fail('VALIDATION_FAILED', 'Invalid channel:leave payload', zodDetails(parsed.error)));
-    leaveChannel(socket, parsed.data.channelId);
+  on(socket, 'channel:leave', ChannelLeavePayload, logger, ({ channelId }, ack) => {
+    leaveChannel(socket, channelId);
     ack?.({ ok: true });
   });
 }

@@ -21,7 +21,9 @@ export function applyMembershipEvent(envelope: AnyEnvelope, deps: MembershipDeps
   const { authz, authorizer, sockets, logger } = deps;
   switch (envelope.type) {
     case 'member.joined': {
-      // Only positive answers are cached, so a join needs nothing dropped; kept explicit for clarity.
+      // Only positive answers are cached, so nothing cached is wrong now; but a question of this user
+      // still in flight was asked before the join: a join or send from now on must not share its answer.
+      authz.forgetPending(envelope.payload.userId);
       return;
     }
     case 'member.left': {

@@ -18,6 +18,7 @@ const original = {
   nonce: 'n',
   createdAt: '2026-11-21T14:00:00.000Z',
   editedAt: null,
+  reactions: [],
 };
 
 function setup(
@@ -72,6 +73,7 @@ describe('send pipeline', () => {
       nonce: 'n',
       createdAt: '2026-11-21T14:00:00.000Z',
       editedAt: null,
+      reactions: [],
     };
     expect(ack).toEqual({ ok: true, message });
     expect(published.map((e) => [e.type, e.payload])).toEqual([['message.created', message]]);

@@ -98,37 +98,15 @@ export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, pay
           ...(nonce !== undefined ? { nonce } : {}),
           createdAt: admitted.createdAt,
           editedAt: null,
+          reactions: [],
         };
         break;
     }
     const republish = admitted.kind === 'republish';
-
     try {
       await deps.publisher.publish(createEnvelope('message.created', 1, message, 'gateway', ref));
     } catch (err) {
-      if (republish || err instanceof PublishOutcomeUnknown) {
-        // It may be in the broker already: keep the nonce bound to this message (a republish, once its
-        // first publish was unknown, stays unknown whatever this attempt's error).
-        count('unknown');
-        const left = await admission.unknown(user.id, nonce, message).catch((markErr: unknown) => {
-          logger.warn({ err: markErr, ref, messageId: message.id }, 'could not record an unknown send outcome; its reservation expires');
-          return 0;
-        });
-        if (left > 0) deps.parked(message.channelId);
-        return fail(
-          'UNAVAILABLE',
-          nonce !== undefined
-            ? 'The message broker did not confirm this message; send it again with the same nonce'
-            : 'The message broker did not confirm this message; it may or may not have been stored',
-        );
-      }
-      count('refused');
-      const left = await admission.release(user.id, channel.id, message.id, nonce).catch((releaseErr: unknown) => {
-        logger.warn({ err: releaseErr, ref }, 'could not release a refused send; its slot and nonce expire by themselves');
-        return 0;
-      });
-      if (left > 0) deps.parked(message.channelId);
-      throw err;
+      return publishFailed(deps, err, { userId: user.id, nonce, message, republish, ref });
     }
 
     // Durable from here on: whatever Redis does now, the ack is ok.
@@ -151,6 +129,44 @@ export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, pay
       }),
     );
   };
+}
+
+/**
+ * A publish that did not confirm. Left but unconfirmed (PublishOutcomeUnknown, or any failure of a
+ * republish) → the nonce keeps the message and the ack says so; refused before it left → the slot, nonce
+ * and place are released and the error is rethrown (the caller's ack error).
+ */
+async function publishFailed(
+  deps: SendDeps,
+  err: unknown,
+  send: { userId: string; nonce: string | undefined; message: Message; republish: boolean; ref: string },
+): Promise<MessageSendAck> {
+  const { logger, admission } = deps;
+  const { userId, nonce, message, ref } = send;
+  const count = deps.count ?? (() => undefined);
+  if (send.republish || err instanceof PublishOutcomeUnknown) {
+    // It may be in the broker already: keep the nonce bound to this message (a republish, once its
+    // first publish was unknown, stays unknown whatever this attempt's error).
+    count('unknown');
+    const left = await admission.unknown(userId, nonce, message).catch((markErr: unknown) => {
+      logger.warn({ err: markErr, ref, messageId: message.id }, 'could not record an unknown send outcome; its reservation expires');
+      return 0;
+    });
+    if (left > 0) deps.parked(message.channelId);
+    return fail(
+      'UNAVAILABLE',
+      nonce !== undefined
+        ? 'The message broker did not confirm this message; send it again with the same nonce'
+        : 'The message broker did not confirm this message; it may or may not have been stored',
+    );
+  }
+  count('refused');
+  const left = await admission.release(userId, message.channelId, message.id, nonce).catch((releaseErr: unknown) => {
+    logger.warn({ err: releaseErr, ref }, 'could not release a refused send; its slot and nonce expire by themselves');
+    return 0;
+  });
+  if (left > 0) deps.parked(message.channelId);
+  throw err;
 }
 
 /**

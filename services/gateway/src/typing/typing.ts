@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { TypingStartPayload } from '@chorus/contracts';
 import type { Logger } from '@chorus/runtime';
-import { splitArgs } from '../socket/ack.js';
+import { on } from '../socket/on.js';
 import { channelRoom, type GatewaySocket } from '../types.js';
 
 export interface TypingDeps {
@@ -19,10 +19,7 @@ export interface TypingDeps {
  */
 export function registerTypingHandler(socket: GatewaySocket, deps: TypingDeps): void {
   const user = socket.data.user;
-  socket.on('typing:start', async (...args: unknown[]) => {
-    const parsed = TypingStartPayload.safeParse(splitArgs(args).payload);
-    if (!parsed.success) return;
-    const { channelId } = parsed.data;
+  on(socket, 'typing:start', TypingStartPayload, deps.logger, async ({ channelId }) => {
     if (!socket.data.channels.has(channelId)) return;
     try {
       const first = await deps.redis.set(`${deps.prefix}typing:${user.id}:${channelId}`, '1', 'PX', deps.throttleMs, 'NX');

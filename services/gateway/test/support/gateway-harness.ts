@@ -1,19 +1,10 @@
-import { HISTORY_BINDINGS, declareWorkQueue, topologyNames } from '@chorus/contracts';
-import {
-  connectBroker,
-  createAuthzClient,
-  createEventPublisher,
-  createLogger,
-  createTokenVerifier,
-  type AmqpConnectionManager,
-  type AuthzClient,
-  type EventPublisher,
-} from '@chorus/runtime';
+import { createLogger, listen, type AmqpConnectionManager, type AuthzClient, type EventPublisher } from '@chorus/runtime';
 import { io as connect, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@chorus/contracts';
-import { createGateway, type Gateway, type GatewaySettings } from '../../src/app.js';
-import { withBackPressure } from '../../src/broker/back-pressure.js';
-import { createRedisClients, type RedisClients } from '../../src/redis.js';
+import type { Gateway, GatewaySettings } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { RedisClients } from '../../src/redis.js';
+import { createGatewayService } from '../../src/service.js';
 import type { Isolated } from '../../../../test/support/isolated.js';
 import { waitFor } from '../../../../test/support/wait.js';
 
@@ -31,7 +22,7 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** An in-process gateway on port 0 with its own Redis and broker connections, as main.ts wires it. */
+/** An in-process gateway on port 0, wired by the same `service.ts` main.ts uses. */
 export async function startGateway(
   iso: Isolated,
   id: string,
@@ -39,8 +30,15 @@ export async function startGateway(
   urls: { redisUrl?: string; amqpUrl?: string } = {},
 ): Promise<RunningGateway> {
   const logger = createLogger(`gateway-${id}`, process.env.TEST_LOG_LEVEL ?? 'silent');
-  const names = topologyNames(iso.amqpPrefix);
-  const settings: GatewaySettings = {
+  const config = {
+    ...loadConfig({
+      JWT_PUBLIC_KEY: iso.keys.publicKey,
+      JWT_ISSUER: 'chorus-membership',
+      JWT_AUDIENCE: 'chorus',
+      REDIS_URL: urls.redisUrl ?? iso.redisUrl,
+      AMQP_URL: urls.amqpUrl ?? iso.amqpUrl,
+      SHUTDOWN_TIMEOUT_MS: '4500',
+    }),
     GATEWAY_ID: `${iso.amqpPrefix}-${id}`,
     AMQP_PREFIX: iso.amqpPrefix,
     REDIS_PREFIX: iso.redisPrefix,
@@ -53,42 +51,20 @@ export async function startGateway(
     MAX_JOINED_CHANNELS: 500,
     ...overrides,
   };
-  const redis = createRedisClients(urls.redisUrl ?? iso.redisUrl, logger, `test-${id}`);
-  const broker = connectBroker(urls.amqpUrl ?? iso.amqpUrl, logger, `test-gateway-${id}`);
-  const publisher = withBackPressure(
-    createEventPublisher({
-      connection: broker,
-      names,
-      logger,
-      setup: (ch) => declareWorkQueue(ch, names, names.historyQueue, HISTORY_BINDINGS),
-    }),
-    broker,
-  );
-  const authz = createAuthzClient({ connection: broker, names, logger });
-  const verifyToken = createTokenVerifier({ publicKey: iso.keys.publicKey, issuer: 'chorus-membership', audience: 'chorus' });
-  const gateway = createGateway({ logger, redis: redis.redis, redisSub: redis.sub, broker, publisher, authz, verifyToken }, settings);
-  const port = await gateway.start(0, '127.0.0.1');
-  await waitFor(() => gateway.isReady(), `gateway ${id} ready`);
-  let stopped = false;
+  const service = createGatewayService(config, logger);
+  const port = await listen(service.server, 0, '127.0.0.1');
+  await service.ready;
+  await waitFor(() => service.gateway.isReady(), `gateway ${id} ready`);
   return {
-    id: settings.GATEWAY_ID,
+    id: config.GATEWAY_ID,
     url: `http://127.0.0.1:${port}`,
     port,
-    gateway,
-    redis,
-    broker,
-    publisher,
-    authz,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await gateway.stopAccepting();
-      await gateway.drain(2_000);
-      await gateway.close();
-      await Promise.allSettled([authz.close(), publisher.close()]);
-      await broker.close();
-      await Promise.allSettled([redis.redis.quit(), redis.sub.quit()]);
-    },
+    gateway: service.gateway,
+    redis: service.redis,
+    broker: service.broker,
+    publisher: service.publisher,
+    authz: service.authz,
+    stop: () => service.stop(),
   };
 }
 

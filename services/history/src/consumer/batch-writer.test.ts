@@ -15,6 +15,7 @@ const message = (n: number, channel = 100): Message => ({
   content: `m${n}`,
   createdAt: '2026-11-21T14:00:00.000Z',
   editedAt: null,
+  reactions: [],
 });
 const created = (n: number, channel?: number) => createEnvelope('message.created', 1, message(n, channel), 'gateway') as AnyEnvelope;
 

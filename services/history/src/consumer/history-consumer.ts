@@ -8,7 +8,7 @@ import {
   type Metrics,
 } from '@chorus/runtime';
 import type { MessageRepository } from '../messages/message.repository.js';
-import { writeBatch, type DeletedScopes } from './batch-writer.js';
+import { writeBatch, type BatchSideEffects, type DeletedScopes } from './batch-writer.js';
 
 export interface HistoryConsumerOptions {
   connection: AmqpConnectionManager;
@@ -24,6 +24,8 @@ export interface HistoryConsumerOptions {
   /** Called after channel.deleted / server.deleted were applied (e.g. to drop authorization caches). */
   onScopesDeleted?: (scopes: DeletedScopes) => void;
   metrics?: Metrics;
+  /** Read states and reactions kept in step with the messages (see writeBatch). */
+  effects?: BatchSideEffects;
 }
 
 /**
@@ -39,7 +41,7 @@ export function createHistoryConsumer(options: HistoryConsumerOptions): Consumer
 
   const store = async (batch: AnyEnvelope[]): Promise<ReadonlySet<number>> => {
     const end = batchWrites?.startTimer();
-    const result = await writeBatch(repository, batch, log);
+    const result = await writeBatch(repository, batch, log, options.effects);
     end?.();
     envelopes?.inc({ outcome: 'inserted' }, result.inserted);
     envelopes?.inc({ outcome: 'duplicate' }, result.duplicates);

@@ -54,19 +54,8 @@ export function createMessageEvents(options: MessageEventsOptions): MessageEvent
     retryDelay = Math.min(retryDelay * 2, 30_000);
   };
 
-  const publishAndClear = async (channelId: string, messageId: string, envelope: AnyEnvelope): Promise<boolean> => {
-    try {
-      await publisher.publish(envelope);
-    } catch (err) {
-      logger.warn({ err, eventId: envelope.id, type: envelope.type, messageId }, 'message event not published yet; will retry');
-      return false;
-    }
-    await repository.clearPendingEvent(channelId, messageId, envelope.id).catch((err: Error) => {
-      // Published but still marked: the sweep publishes it once more (at least once).
-      logger.warn({ err, eventId: envelope.id }, 'published message event not cleared');
-    });
-    return true;
-  };
+  const publishAndClear = (channelId: string, messageId: string, envelope: AnyEnvelope) =>
+    publishStored(options, channelId, messageId, envelope);
 
   const runSweep = async (): Promise<number> => {
     let left = 0;
@@ -126,4 +115,24 @@ export function createMessageEvents(options: MessageEventsOptions): MessageEvent
       if (retryTimer) clearTimeout(retryTimer);
     },
   };
+}
+
+/** Publishes one stored event with a confirm, then clears it; false when the broker did not take it. */
+async function publishStored(
+  { publisher, repository, logger }: MessageEventsOptions,
+  channelId: string,
+  messageId: string,
+  envelope: AnyEnvelope,
+): Promise<boolean> {
+  try {
+    await publisher.publish(envelope);
+  } catch (err) {
+    logger.warn({ err, eventId: envelope.id, type: envelope.type, messageId }, 'message event not published yet; will retry');
+    return false;
+  }
+  await repository.clearPendingEvent(channelId, messageId, envelope.id).catch((err: Error) => {
+    // Published but still marked: the sweep publishes it once more (at least once).
+    logger.warn({ err, eventId: envelope.id }, 'published message event not cleared');
+  });
+  return true;
 }

@@ -1,8 +1,11 @@
 import { Types } from 'mongoose';
-import type { Message } from '@chorus/contracts';
+import { mentionedUserIds, type Message } from '@chorus/contracts';
 import type { MessageDoc } from './message.schema.js';
 
-/** The one place a stored message becomes the contract's Message (ISO strings, hex ids). */
+/**
+ * The one place a stored message becomes the contract's Message (ISO strings, hex ids). `me` is false
+ * here (as in broadcasts); the service sets it for the caller (`withMine`).
+ */
 export function toMessage(doc: MessageDoc): Message {
   if (doc.content === undefined) throw new Error(`message ${doc._id.toHexString()} has no content (deleted?)`);
   return {
@@ -14,7 +17,14 @@ export function toMessage(doc: MessageDoc): Message {
     ...(doc.nonce !== undefined && doc.nonce !== null ? { nonce: doc.nonce } : {}),
     createdAt: doc.createdAt.toISOString(),
     editedAt: doc.editedAt ? doc.editedAt.toISOString() : null,
+    reactions: (doc.reactions ?? []).filter((r) => r.count > 0).map((r) => ({ emoji: r.emoji, count: r.count, me: false })),
   };
+}
+
+/** The `<@userId>` mentions of a text as stored (absent when none, so the partial mentions index skips it). */
+export function mentionsOf(content: string): { mentions?: Types.ObjectId[] } {
+  const ids = mentionedUserIds(content);
+  return ids.length > 0 ? { mentions: ids.map((id) => new Types.ObjectId(id)) } : {};
 }
 
 /** The document a `message.created` payload is stored as (`_id` = the message id). */
@@ -25,6 +35,7 @@ export function toMessageDoc(message: Message): MessageDoc {
     serverId: new Types.ObjectId(message.serverId),
     author: { id: new Types.ObjectId(message.author.id), username: message.author.username },
     content: message.content,
+    ...mentionsOf(message.content),
     ...(message.nonce !== undefined ? { nonce: message.nonce } : {}),
     createdAt: new Date(message.createdAt),
     editedAt: message.editedAt ? new Date(message.editedAt) : null,

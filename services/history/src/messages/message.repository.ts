@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { Message } from '@chorus/contracts';
 import { MESSAGE_INDEX, type MessageDoc, type MessageModels, type PendingEvent } from './message.schema.js';
-import { toMessage } from './message.mapper.js';
+import { mentionsOf, toMessage } from './message.mapper.js';
 import { aroundPage, aroundSplit, newerPage, olderPage, type PageRequest } from './pagination.js';
 
 export interface HistoryPageResult {
@@ -96,9 +96,13 @@ export class MessageRepository {
     authorId: string,
     change: { content: string; editedAt: Date; event: PendingEvent },
   ): Promise<MessageDoc | null> {
+    const { mentions } = mentionsOf(change.content);
     return this.models.Message.findOneAndUpdate(
       { _id: oid(messageId), channelId: oid(channelId), 'author.id': oid(authorId), ...LIVE },
-      { $set: { content: change.content, editedAt: change.editedAt, pendingEvent: change.event } },
+      {
+        $set: { content: change.content, editedAt: change.editedAt, pendingEvent: change.event, ...(mentions ? { mentions } : {}) },
+        ...(mentions ? {} : { $unset: { mentions: 1 } }),
+      },
       { returnDocument: 'after', projection: NO_OUTBOX },
     )
       .lean<MessageDoc>()

@@ -1,18 +1,16 @@
 import { Router, type Request, type Response } from 'express';
 import { ChannelMessagesParams, EditMessageRequest, HistoryQuery, MessageParams } from '@chorus/contracts';
-import { correlationOf, currentUser, parseOrThrow, requireAuth, type TokenVerifier } from '@chorus/runtime';
+import { correlationOf, currentUser, parseOrThrow } from '@chorus/runtime';
 import type { MessageService } from './message.service.js';
 import { toPageRequest } from './pagination.js';
 
 export interface MessageRoutesDeps {
   messages: MessageService;
-  verifyToken: TokenVerifier;
 }
 
 /** `/api/channels/:channelId/messages` (SPEC 4), transport only: authenticate → parse → the service → respond. */
-export function messageRoutes({ messages, verifyToken }: MessageRoutesDeps): Router {
+export function messageRoutes({ messages }: MessageRoutesDeps): Router {
   const router = Router();
-  router.use('/api/channels', requireAuth(verifyToken));
 
   router.get('/api/channels/:channelId/messages', async (req: Request, res: Response) => {
     const { channelId } = parseOrThrow(ChannelMessagesParams, req.params, 'Invalid channel id');

@@ -21,6 +21,14 @@ export interface MessageDoc {
   deletedAt: Date | null;
   deletedBy?: Types.ObjectId;
   /**
+   * Reaction counts in order of first use (SPEC 12), kept by atomic `$inc`/`$push` in reaction.repository.ts
+   * next to the per-user documents that decide them. An entry may briefly show count 0 while its last
+   * reaction is being taken back; readers skip those.
+   */
+  reactions?: ReactionCount[];
+  /** Users mentioned as `<@userId>` (SPEC 13's mentionCount), absent when none: the mentions index stays small. */
+  mentions?: Types.ObjectId[];
+  /**
    * Outbox of one: the `message.updated` / `message.deleted` envelope of the last edit or delete, written
    * in the same single-document update as the change and removed once the broker confirmed it. A newer
    * change replaces an unpublished older event (only the final state matters to clients).
@@ -36,7 +44,14 @@ export interface PendingEvent {
   at: Date;
 }
 
+export interface ReactionCount {
+  emoji: string;
+  count: number;
+}
+
 export const MESSAGE_INDEX = { channelId: 1, _id: 1 } as const;
+/** Serves mentionCount: `{mentions: user, channelId, _id > lastReadId}`, at most 100 keys per channel. */
+export const MENTION_INDEX = { mentions: 1, channelId: 1, _id: 1 } as const;
 
 export const messageSchema = new Schema<MessageDoc>(
   {
@@ -54,6 +69,11 @@ export const messageSchema = new Schema<MessageDoc>(
     editedAt: { type: Date, default: null },
     deletedAt: { type: Date, default: null },
     deletedBy: { type: Schema.Types.ObjectId },
+    reactions: {
+      type: [new Schema<ReactionCount>({ emoji: String, count: Number }, { _id: false })],
+      default: undefined,
+    },
+    mentions: { type: [Schema.Types.ObjectId], default: undefined },
     pendingEvent: {
       type: new Schema<PendingEvent>({ id: String, body: String, at: Date }, { _id: false }),
       default: undefined,
@@ -63,6 +83,8 @@ export const messageSchema = new Schema<MessageDoc>(
 );
 /** Serves: pages (none/before/after/around), message lookups by (channelId, _id), channel deletes. */
 messageSchema.index(MESSAGE_INDEX, { name: 'channelId_1__id_1' });
+/** Serves mentionCount (partial: only messages that mention someone are in it). */
+messageSchema.index(MENTION_INDEX, { name: 'mentions_1_channelId_1__id_1', partialFilterExpression: { mentions: { $exists: true } } });
 /** Serves the outbox sweep (sparse: only messages with an unpublished event are in it). */
 messageSchema.index({ 'pendingEvent.at': 1 }, { name: 'pendingEvent_at_1', sparse: true });
 

@@ -1,5 +1,8 @@
 import type { AuthenticatedUser, HistoryPage, Message } from '@chorus/contracts';
-import { AppError, isDatabaseUnavailable, requireAccess, type AuthzClient } from '@chorus/runtime';
+import { AppError, requireAccess, type AuthzClient } from '@chorus/runtime';
+import { withMine } from '../reactions/mine.js';
+import type { ReactionRepository } from '../reactions/reaction.repository.js';
+import { stored } from '../stored.js';
 import type { MessageEvents } from './message.events.js';
 import { toMessage } from './message.mapper.js';
 import type { MessageRepository } from './message.repository.js';
@@ -9,6 +12,8 @@ export interface MessageServiceDeps {
   repository: MessageRepository;
   authz: AuthzClient;
   events: MessageEvents;
+  /** For `me` on each message's reactions. */
+  reactions: ReactionRepository;
 }
 
 /**
@@ -28,19 +33,9 @@ export interface MessageIds {
   messageId: string;
 }
 
-/** Database outages become 503 UNAVAILABLE; everything else goes on unchanged. */
-async function stored<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (err) {
-    if (isDatabaseUnavailable(err)) throw new AppError('UNAVAILABLE', 'History storage is unavailable, try again');
-    throw err;
-  }
-}
-
 const notFound = () => new AppError('NOT_FOUND', 'Message not found');
 
-export function createMessageService({ repository, authz, events }: MessageServiceDeps): MessageService {
+export function createMessageService({ repository, authz, events, reactions }: MessageServiceDeps): MessageService {
   const access = async (user: AuthenticatedUser, channelId: string) => requireAccess(await authz.check(user.id, channelId));
   /** A change is refused up front while its event could not be published (rather than announced late). */
   const brokerUp = () => {
@@ -50,7 +45,8 @@ export function createMessageService({ repository, authz, events }: MessageServi
   return {
     async page(user, channelId, request) {
       await access(user, channelId);
-      return stored(repository.page(channelId, request));
+      const page = await stored(repository.page(channelId, request));
+      return { ...page, messages: await stored(withMine(reactions, user.id, page.messages)) };
     },
 
     async edit(user, { channelId, messageId }, content, correlationId) {
@@ -64,7 +60,8 @@ export function createMessageService({ repository, authz, events }: MessageServi
       const updated = await stored(repository.edit(channelId, messageId, user.id, { content, editedAt, event: pending }));
       if (!updated) throw notFound();
       await events.deliver(channelId, messageId, envelope);
-      return toMessage(updated);
+      const [mine] = await stored(withMine(reactions, user.id, [toMessage(updated)]));
+      return mine!;
     },
 
     async remove(user, { channelId, messageId }, correlationId) {

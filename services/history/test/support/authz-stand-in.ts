@@ -1,5 +1,12 @@
 import amqplib from 'amqplib';
-import { AuthzRequest, declareAuthzQueue, type AuthzResponse, type TopologyNames } from '@chorus/contracts';
+import {
+  AuthzRequest,
+  ChannelListRequest,
+  declareAuthzQueue,
+  type AuthzResponse,
+  type ChannelListResponse,
+  type TopologyNames,
+} from '@chorus/contracts';
 
 export interface StandInChannel {
   serverId: string;
@@ -35,7 +42,21 @@ export async function startAuthzStandIn(amqpUrl: string, names: TopologyNames): 
   ch.on('error', () => undefined);
   await declareAuthzQueue(ch, names);
 
-  const answer = (raw: unknown): AuthzResponse => {
+  /** `server-channels`: the server's channels (in the order they were set) for its owner or members. */
+  const list = (req: ChannelListRequest): ChannelListResponse => {
+    if (req.kind === 'dm-channels') return { status: 'allowed', serverId: null, channels: [] };
+    const mine = [...channels].filter(([, c]) => c.serverId === req.serverId);
+    if (mine.length === 0) return { status: 'not_found' };
+    const [, first] = mine[0]!;
+    if (first.ownerId !== req.userId && !first.members.includes(req.userId)) return { status: 'not_member' };
+    return { status: 'allowed', serverId: req.serverId, channels: mine.map(([id, c]) => ({ id, name: c.name ?? 'general' })) };
+  };
+
+  const answer = (raw: unknown): AuthzResponse | ChannelListResponse => {
+    if (typeof raw === 'object' && raw !== null && 'kind' in raw) {
+      const req = ChannelListRequest.safeParse(raw);
+      return req.success ? list(req.data) : { status: 'invalid', message: req.error.message };
+    }
     const req = AuthzRequest.safeParse(raw);
     if (!req.success) return { status: 'invalid', message: req.error.message };
     const channel = channels.get(req.data.channelId);

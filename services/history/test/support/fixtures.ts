@@ -25,7 +25,7 @@ export function makeMessage(
   content = `message ${id}`,
 ): Message {
   const seconds = parseInt(id.slice(0, 8), 16);
-  return { id, channelId, serverId, author, content, createdAt: new Date(seconds * 1000).toISOString(), editedAt: null };
+  return { id, channelId, serverId, author, content, createdAt: new Date(seconds * 1000).toISOString(), editedAt: null, reactions: [] };
 }
 
 export const createdEnvelope = (message: Message): AnyEnvelope => createEnvelope('message.created', 1, message, 'gateway') as AnyEnvelope;

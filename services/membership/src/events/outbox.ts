@@ -1,5 +1,5 @@
 import { parseEnvelope, type AnyEnvelope } from '@chorus/contracts';
-import { AppError, type EventPublisher, type Logger } from '@chorus/runtime';
+import { AppError, parseJson, type EventPublisher, type Logger } from '@chorus/runtime';
 import type { Models } from '../db/models.js';
 
 export interface EventOutbox {
@@ -47,39 +47,15 @@ export function createEventOutbox(deps: {
   let ticking: Promise<number> | undefined;
   let stopped = false;
 
-  const publishAndForget = async (id: unknown, envelope: AnyEnvelope): Promise<boolean> => {
-    try {
-      await publisher.publish(envelope);
-    } catch (err) {
-      logger.warn({ err, eventId: envelope.id, type: envelope.type }, 'event not published yet; outbox will retry');
-      // Due again at the relay's next tick, not after the whole claim.
-      if (id !== undefined) {
-        await models.Outbox.updateOne({ _id: id }, { $set: { nextAttemptAt: new Date(Date.now() + retryMs) } }).catch(() => undefined);
-      }
-      return false;
-    }
-    if (id !== undefined) await models.Outbox.deleteOne({ _id: id }).catch(() => undefined);
-    return true;
-  };
+  const publishAndForget = (id: unknown, envelope: AnyEnvelope) => publishEntry(deps, id, envelope);
 
   const flush = async (): Promise<number> => {
     if (!publisher.isUp()) return 0;
     let published = 0;
     for (let i = 0; i < BATCH && !stopped; i++) {
-      const now = new Date();
-      const entry = await models.Outbox.findOneAndUpdate(
-        { nextAttemptAt: { $lte: now } },
-        { $set: { nextAttemptAt: new Date(now.getTime() + CLAIM_MS) }, $inc: { attempts: 1 } },
-        { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
-      ).lean();
+      const entry = await claimNext(models);
       if (!entry) break;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(entry.envelope);
-      } catch {
-        raw = undefined;
-      }
-      const parsed = parseEnvelope(raw);
+      const parsed = parseEnvelope(parseJson(entry.envelope));
       if (!parsed.ok) {
         logger.error({ outboxId: String(entry._id), reason: parsed.reason }, 'dropping invalid outbox entry');
         await models.Outbox.deleteOne({ _id: entry._id });
@@ -110,21 +86,7 @@ export function createEventOutbox(deps: {
 
   return {
     async record<T>(envelope: AnyEnvelope, change: () => Promise<T>): Promise<T> {
-      let id: unknown;
-      try {
-        const [doc] = await models.Outbox.create([
-          {
-            envelope: JSON.stringify(envelope),
-            eventType: `${envelope.type}.v${envelope.version}`,
-            createdAt: new Date(),
-            nextAttemptAt: new Date(Date.now() + CLAIM_MS),
-          },
-        ]);
-        id = doc?._id;
-      } catch (err) {
-        // The change will most likely fail the same way; if it does not, the event is still published below.
-        logger.warn({ err, eventId: envelope.id }, 'outbox write failed; publishing directly after the change');
-      }
+      const id = await writeRecord(models, envelope, logger);
       let result: T;
       try {
         result = await change();
@@ -153,4 +115,53 @@ export function createEventOutbox(deps: {
       await ticking;
     },
   };
+}
+
+/** Claims the oldest due record for CLAIM_MS (another relay skips it meanwhile). */
+function claimNext(models: Models) {
+  const now = new Date();
+  return models.Outbox.findOneAndUpdate(
+    { nextAttemptAt: { $lte: now } },
+    { $set: { nextAttemptAt: new Date(now.getTime() + CLAIM_MS) }, $inc: { attempts: 1 } },
+    { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
+  ).lean();
+}
+
+/** Publishes one event with a confirm and deletes its record; on failure the record is due again after `retryMs`. */
+async function publishEntry(
+  { models, publisher, logger, retryMs }: { models: Models; publisher: EventPublisher; logger: Logger; retryMs: number },
+  id: unknown,
+  envelope: AnyEnvelope,
+): Promise<boolean> {
+  try {
+    await publisher.publish(envelope);
+  } catch (err) {
+    logger.warn({ err, eventId: envelope.id, type: envelope.type }, 'event not published yet; outbox will retry');
+    // Due again at the relay's next tick, not after the whole claim.
+    if (id !== undefined) {
+      await models.Outbox.updateOne({ _id: id }, { $set: { nextAttemptAt: new Date(Date.now() + retryMs) } }).catch(() => undefined);
+    }
+    return false;
+  }
+  if (id !== undefined) await models.Outbox.deleteOne({ _id: id }).catch(() => undefined);
+  return true;
+}
+
+/** Records an event before its change; `undefined` when the write failed (the event is then published directly after the change). */
+async function writeRecord(models: Models, envelope: AnyEnvelope, logger: Logger): Promise<unknown> {
+  try {
+    const [doc] = await models.Outbox.create([
+      {
+        envelope: JSON.stringify(envelope),
+        eventType: `${envelope.type}.v${envelope.version}`,
+        createdAt: new Date(),
+        nextAttemptAt: new Date(Date.now() + CLAIM_MS),
+      },
+    ]);
+    return doc?._id;
+  } catch (err) {
+    // The change will most likely fail the same way; if it does not, the event is still published below.
+    logger.warn({ err, eventId: envelope.id }, 'outbox write failed; publishing directly after the change');
+    return undefined;
+  }
 }

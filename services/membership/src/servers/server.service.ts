@@ -48,43 +48,19 @@ export function createServerService(deps: {
       const ownerId = new Types.ObjectId(owner.id);
       const serverId = new Types.ObjectId();
       const now = new Date();
-      const server = await events.record(membershipEvent.memberJoined(serverId.toHexString(), owner.id, correlationId), async () => {
-        const [created] = await models.Server.create([
-          { _id: serverId, name: input.name, description: input.description ?? '', category, ownerId, memberCount: 1, createdAt: now },
-        ]);
-        if (!created) throw new Error('server not created');
-        try {
-          await models.Channel.create([{ serverId, name: 'general', topic: '', createdAt: now }]);
-          await models.Member.create([{ serverId, userId: ownerId, username: owner.username, joinedAt: now }]);
-        } catch (err) {
-          await Promise.allSettled([
-            models.Server.deleteOne({ _id: serverId }),
-            models.Channel.deleteMany({ serverId }),
-            models.Member.deleteMany({ serverId }),
-          ]);
-          throw err;
-        }
-        return created;
-      });
+      const server = await events.record(membershipEvent.memberJoined(serverId.toHexString(), owner.id, correlationId), () =>
+        insertServer(
+          models,
+          { _id: serverId, name: input.name, description: input.description ?? '', category, ownerId, createdAt: now },
+          owner.username,
+        ),
+      );
       return toServerDetail(server, await channelsOf(serverId));
     },
 
     async explore(query, viewer) {
-      const filter: Record<string, unknown> = {};
-      if (query.category) {
-        const found = await models.Category.findOne({ nameLower: query.category.toLowerCase() }, { name: 1 }).lean();
-        if (!found) return [];
-        filter.category = found.name;
-      }
-      if (query.q) filter.name = { $regex: escapeRegex(query.q), $options: 'i' };
-      if (query.member === '@me') {
-        if (!viewer) throw new AppError('UNAUTHENTICATED', 'member=@me needs Authorization: Bearer <accessToken>');
-        const mine = await models.Member.find({ userId: new Types.ObjectId(viewer.id) }, { serverId: 1 })
-          .sort({ _id: -1 })
-          .limit(MAX_OWN_SERVERS)
-          .lean();
-        filter._id = { $in: mine.map((m) => m.serverId) };
-      }
+      const filter = await exploreFilter(models, query, viewer);
+      if (!filter) return [];
       const docs = await models.Server.find(filter, SERVER_PROJECTION).sort({ _id: -1 }).limit(query.limit).lean();
       return docs.map(toServerSummary);
     },
@@ -142,4 +118,51 @@ export function createServerService(deps: {
       logger.info({ serverId, channels: channels.length, members: members.length }, 'server deleted');
     },
   };
+}
+
+/** The `explore` query's filter; `undefined` when the named category does not exist (nothing matches). */
+async function exploreFilter(
+  models: Models,
+  query: ExploreServersQuery,
+  viewer: AuthenticatedUser | undefined,
+): Promise<Record<string, unknown> | undefined> {
+  const filter: Record<string, unknown> = {};
+  if (query.category) {
+    const found = await models.Category.findOne({ nameLower: query.category.toLowerCase() }, { name: 1 }).lean();
+    if (!found) return undefined;
+    filter.category = found.name;
+  }
+  if (query.q) filter.name = { $regex: escapeRegex(query.q), $options: 'i' };
+  if (query.member === '@me') {
+    if (!viewer) throw new AppError('UNAUTHENTICATED', 'member=@me needs Authorization: Bearer <accessToken>');
+    const mine = await models.Member.find({ userId: new Types.ObjectId(viewer.id) }, { serverId: 1 })
+      .sort({ _id: -1 })
+      .limit(MAX_OWN_SERVERS)
+      .lean();
+    filter._id = { $in: mine.map((m) => m.serverId) };
+  }
+  return filter;
+}
+
+/** Server, its `general` channel and the owner's membership: three inserts, the earlier undone (best effort) if a later one fails. */
+async function insertServer(
+  models: Models,
+  server: { _id: Types.ObjectId; name: string; description: string; category: string | null; ownerId: Types.ObjectId; createdAt: Date },
+  ownerName: string,
+) {
+  const { _id: serverId, ownerId, createdAt: now } = server;
+  const [created] = await models.Server.create([{ ...server, memberCount: 1 }]);
+  if (!created) throw new Error('server not created');
+  try {
+    await models.Channel.create([{ serverId, name: 'general', topic: '', createdAt: now }]);
+    await models.Member.create([{ serverId, userId: ownerId, username: ownerName, joinedAt: now }]);
+  } catch (err) {
+    await Promise.allSettled([
+      models.Server.deleteOne({ _id: serverId }),
+      models.Channel.deleteMany({ serverId }),
+      models.Member.deleteMany({ serverId }),
+    ]);
+    throw err;
+  }
+  return created;
 }

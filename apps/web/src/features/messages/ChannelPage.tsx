@@ -53,7 +53,7 @@ export default function ChannelPage() {
         <h1 id="channel-title">#{channel.name}</h1>
         {channel.topic && <span className="muted small topic">{channel.topic}</span>}
       </header>
-      <MessageList key={channelId} channelId={channelId} channelName={channel.name} />
+      <MessageList key={channelId} channelId={channelId} channelName={channel.name} serverId={server.id} />
       <TypingIndicator channelId={channelId} />
       <Composer key={`c-${channelId}`} channelId={channelId} channelName={channel.name} />
     </main>

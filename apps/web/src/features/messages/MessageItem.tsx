@@ -3,7 +3,10 @@ import type { Message } from '@chorus/contracts';
 import { Avatar } from '../../components/Avatar';
 import { Icon } from '../../components/Icon';
 import { ErrorText } from '../../components/ErrorText';
+import { useSession } from '../auth/session';
+import { ReactionBar } from '../reactions/ReactionBar';
 import { useDeleteMessage, useEditMessage } from './api';
+import { MessageText } from './MessageText';
 
 /** The name to show for an author; display names (SPEC 10) slot in here. */
 export const authorName = (author: Message['author']) => author.username;
@@ -11,7 +14,7 @@ export const authorName = (author: Message['author']) => author.username;
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** One message; the author gets Edit and Delete. Reactions (SPEC 12) render under the content. */
+/** One message; the author gets Edit and Delete. Reactions (SPEC 12) render under the content; a mention of the caller is highlighted. */
 export const MessageItem = memo(function MessageItem({ message, mine, grouped }: { message: Message; mine: boolean; grouped: boolean }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.content);
@@ -19,6 +22,8 @@ export const MessageItem = memo(function MessageItem({ message, mine, grouped }:
   const remove = useDeleteMessage(message.channelId);
   const created = new Date(message.createdAt);
   const name = authorName(message.author);
+  const { user } = useSession();
+  const mentionsMe = !!user && message.content.includes(`<@${user.id}>`);
 
   const save = () => {
     const content = draft.trim();
@@ -34,7 +39,7 @@ export const MessageItem = memo(function MessageItem({ message, mine, grouped }:
   };
 
   return (
-    <li className={`message${grouped ? ' grouped' : ''}`} data-message-id={message.id}>
+    <li className={`message${grouped ? ' grouped' : ''}${mentionsMe ? ' mentioned' : ''}`} data-message-id={message.id}>
       {grouped ? <span className="message-gutter" aria-hidden="true" /> : <Avatar name={name} />}
       <div className="message-body">
         <div className={grouped ? 'visually-hidden' : 'message-meta'}>
@@ -65,7 +70,7 @@ export const MessageItem = memo(function MessageItem({ message, mine, grouped }:
           </div>
         ) : (
           <p className="message-text">
-            {message.content}
+            <MessageText content={message.content} self={user} />
             {message.editedAt && (
               <span className="muted small" title={`Edited ${day.format(new Date(message.editedAt))}`}>
                 {' '}
@@ -74,32 +79,33 @@ export const MessageItem = memo(function MessageItem({ message, mine, grouped }:
             )}
           </p>
         )}
+        {!editing && <ReactionBar message={message} />}
         <ErrorText error={remove.error} />
       </div>
       {mine && !editing && (
-        <div className="message-actions" role="group" aria-label="Message actions">
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Edit message"
-            onClick={() => {
-              setDraft(message.content);
-              setEditing(true);
-            }}
-          >
-            <Icon name="pencil" />
-          </button>
-          <button
-            type="button"
-            className="icon-button danger"
-            aria-label="Delete message"
-            disabled={remove.isPending}
-            onClick={() => remove.mutate(message.id)}
-          >
-            <Icon name="trash" />
-          </button>
-        </div>
+        <MessageActions
+          deleting={remove.isPending}
+          onEdit={() => {
+            setDraft(message.content);
+            setEditing(true);
+          }}
+          onDelete={() => remove.mutate(message.id)}
+        />
       )}
     </li>
   );
 });
+
+/** The author's Edit and Delete buttons. */
+function MessageActions({ deleting, onEdit, onDelete }: { deleting: boolean; onEdit: () => void; onDelete: () => void }) {
+  return (
+    <div className="message-actions" role="group" aria-label="Message actions">
+      <button type="button" className="icon-button" aria-label="Edit message" onClick={onEdit}>
+        <Icon name="pencil" />
+      </button>
+      <button type="button" className="icon-button danger" aria-label="Delete message" disabled={deleting} onClick={onDelete}>
+        <Icon name="trash" />
+      </button>
+    </div>
+  );
+}

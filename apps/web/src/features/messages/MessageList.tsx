@@ -3,6 +3,7 @@ import type { Message } from '@chorus/contracts';
 import { ErrorText } from '../../components/ErrorText';
 import { Spinner } from '../../components/Spinner';
 import { useSession } from '../auth/session';
+import { useMarkRead } from '../read-state/api';
 import { useChannelMessages } from './api';
 import { MessageItem } from './MessageItem';
 
@@ -13,10 +14,12 @@ const GROUP_MS = 5 * 60_000;
  * to the newest message while new ones arrive and does not jump when older pages are prepended; a
  * sentinel at the top loads the next older page when it scrolls into view.
  */
-export function MessageList({ channelId, channelName }: { channelId: string; channelName: string }) {
+export function MessageList({ channelId, channelName, serverId }: { channelId: string; channelName: string; serverId: string | null }) {
   const { user } = useSession();
   const history = useChannelMessages(channelId);
   const sentinel = useRef<HTMLDivElement>(null);
+  const end = useRef<HTMLDivElement>(null);
+  const markRead = useMarkRead(channelId, serverId);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
 
   const messages = useMemo(() => (history.data?.pages.flatMap((p) => p.messages) ?? []).slice().reverse(), [history.data]);
@@ -30,6 +33,18 @@ export function MessageList({ channelId, channelName }: { channelId: string; cha
     observer.observe(el);
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage, messages.length]);
+
+  // "Mark as read" once the newest message is in view (and the tab is visible): a sentinel after it.
+  const newest = messages.at(-1)?.id;
+  useEffect(() => {
+    const el = end.current;
+    if (!el || !newest) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && document.visibilityState === 'visible') markRead(newest);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [newest, markRead]);
 
   if (history.isPending) return <Spinner label="Loading messages" />;
   if (history.error) return <ErrorText error={history.error} />;
@@ -56,6 +71,7 @@ export function MessageList({ channelId, channelName }: { channelId: string; cha
             <MessageItem key={m.id} message={m} mine={m.author.id === user?.id} grouped={grouped(m, i)} />
           ))}
         </ul>
+        <div ref={end} className="history-end" aria-hidden="true" />
       </div>
     </div>
   );

@@ -25,11 +25,19 @@ export function mergeMessages(client: QueryClient, channelId: string, incoming: 
   });
 }
 
+/** An edited message replaces the cached one; broadcasts carry `me: false`, so the caller's `me` is kept. */
 export function replaceMessage(client: QueryClient, message: Message): void {
+  const keepMine = (old: Message): Message => ({
+    ...message,
+    reactions: message.reactions.map((r) => ({ ...r, me: r.me || (old.reactions.find((o) => o.emoji === r.emoji)?.me ?? false) })),
+  });
   client.setQueryData<MessagesData>(
     keys.messages(message.channelId),
     (data) =>
-      data && { ...data, pages: data.pages.map((p) => ({ ...p, messages: p.messages.map((m) => (m.id === message.id ? message : m)) })) },
+      data && {
+        ...data,
+        pages: data.pages.map((p) => ({ ...p, messages: p.messages.map((m) => (m.id === message.id ? keepMine(m) : m)) })),
+      },
   );
 }
 

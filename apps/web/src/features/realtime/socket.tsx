@@ -5,6 +5,8 @@ import { chorus } from '../../lib/chorus';
 import { keys } from '../../lib/query-client';
 import { useSession } from '../auth/session';
 import { mergeMessages, removeMessage, replaceMessage } from '../messages/cache';
+import { applyReaction } from '../reactions/cache';
+import { messageArrived, readUpdated } from '../read-state/cache';
 
 interface RealtimeValue {
   socket: ChorusSocket | null;
@@ -15,8 +17,8 @@ const RealtimeContext = createContext<RealtimeValue>({ socket: null, state: 'clo
 
 /**
  * One socket per logged-in session. Its events update the TanStack Query cache (there is no second
- * store): new, edited and deleted messages land in the channel's history, a lost server leaves the
- * side bar. The socket wrapper rejoins channels and replays what was missed after a reconnect.
+ * store): new, edited and deleted messages land in the channel's history, reactions on their message,
+ * read positions and new messages in the unread counts, a lost server leaves the side bar. The socket wrapper rejoins channels and replays what was missed after a reconnect.
  */
 export function RealtimeProvider({ children }: { children: ReactNode }) {
   const { user } = useSession();
@@ -30,7 +32,13 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     setValue({ socket, state: socket.state });
     const offs = [
       socket.on('state', (state) => setValue({ socket, state })),
-      socket.on('message:created', (m) => mergeMessages(queryClient, m.channelId, [m])),
+      socket.on('message:created', (m) => {
+        mergeMessages(queryClient, m.channelId, [m]);
+        messageArrived(queryClient, m, userId);
+      }),
+      socket.on('message:reaction_added', (e) => applyReaction(queryClient, e, 1, userId)),
+      socket.on('message:reaction_removed', (e) => applyReaction(queryClient, e, -1, userId)),
+      socket.on('read:updated', (e) => readUpdated(queryClient, e)),
       socket.on('message:updated', (m) => replaceMessage(queryClient, m)),
       socket.on('message:deleted', (e) => removeMessage(queryClient, e.channelId, e.id)),
       socket.on('server:removed', (e) => {
