@@ -7,6 +7,8 @@
 //          --cpu-prof <dir> (every Chorus service writes a V8 CPU profile there when it exits)
 //          --skip-steps (leave out the stepped capacity and hot-channel scenarios)
 //          --client-overhead (run the default Chorus workload again through @chorus/client's ChorusSocket)
+//          --scenario default|capacity|hot (repeatable; only these realtime scenarios, e.g. to iterate on one)
+//          --steps 1000,2000 (the offered loads of the stepped scenarios, instead of their own ladders)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +18,7 @@ import { startBaseline } from './baseline.js';
 import { ChorusClient, memorySessionStore } from '@chorus/client';
 import { createCommunity, planChorus, startChorus, type BenchUser, type ChorusPlan, type Community } from './chorus.js';
 import { measureClientOverhead } from './client-overhead.js';
+import { measureBrokerFloor } from './broker-floor.js';
 import { dropRunData } from './cleanup.js';
 import { benchEngagement } from './engagement.js';
 import { measureHistory, seedChannel } from './history.js';
@@ -45,6 +48,8 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     'skip-steps': { type: 'boolean', default: false },
     'client-overhead': { type: 'boolean', default: false },
+    scenario: { type: 'string', multiple: true },
+    steps: { type: 'string' },
   },
 });
 const int = (name: keyof typeof args, min: number, max: number): number => {
@@ -55,6 +60,15 @@ const int = (name: keyof typeof args, min: number, max: number): number => {
 const only = args.only;
 if (only !== undefined && !['baseline', 'chorus', 'history'].includes(only)) throw new Error('--only must be baseline, chorus or history');
 const runs = (part: string) => only === undefined || only === part;
+const SCENARIOS = ['default', 'capacity', 'hot'];
+const picked = args.scenario;
+if (picked?.some((sc) => !SCENARIOS.includes(sc))) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
+const scenarioOn = (name: string) => (picked === undefined || picked.includes(name)) && (name === 'default' || !args['skip-steps']);
+const stepsOverride = args.steps?.split(',').map((v) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error('--steps must be whole numbers in [1, 100000], comma-separated');
+  return n;
+});
 
 const users = int('users', 2, 2000);
 const channels = int('channels', 1, users);
@@ -85,18 +99,18 @@ const STEP_USERS = 100;
 const STEP_CHANNELS = 10;
 const HOT_USERS = 10;
 const stepTiming = { warmupMs: 1_000, durationMs: 4_000, drainMs: 3_000, p99LimitMs: 50 };
-const scenarios: Array<StepScenario & { users: number; channels: number }> = args['skip-steps']
-  ? []
-  : [
-      {
-        name: 'capacity',
-        steps: [250, 500, 1_000, 1_500, 2_000, 3_000, 4_000, 6_000],
-        users: STEP_USERS,
-        channels: STEP_CHANNELS,
-        ...stepTiming,
-      },
-      { name: 'hot channel', steps: [250, 500, 750, 1_000], users: HOT_USERS, channels: 1, ...stepTiming },
-    ];
+const ladders: Array<StepScenario & { users: number; channels: number; key: string }> = [
+  {
+    key: 'capacity',
+    name: 'capacity',
+    steps: [250, 500, 1_000, 1_500, 2_000, 3_000, 4_000, 6_000, 8_000],
+    users: STEP_USERS,
+    channels: STEP_CHANNELS,
+    ...stepTiming,
+  },
+  { key: 'hot', name: 'hot channel', steps: [250, 500, 750, 1_000], users: HOT_USERS, channels: 1, ...stepTiming },
+];
+const scenarios = ladders.filter((sc) => scenarioOn(sc.key)).map((sc) => (stepsOverride ? { ...sc, steps: stepsOverride } : sc));
 
 const deps = { mongoUri: process.env.MONGODB_URI, redisUrl: process.env.REDIS_URL, amqpUrl: process.env.AMQP_URL };
 if (!deps.mongoUri || !deps.redisUrl || !deps.amqpUrl) {
@@ -192,11 +206,12 @@ async function benchBaseline(): Promise<void> {
     connect: baselineSocket(baseline.url, hex24('a', i + 1), `baseline_${i}`),
   }));
   let meter: ReturnType<typeof cpuMeter> | undefined;
-  report.baseline = await runWorkload('baseline', list, params, {
-    log,
-    onMeasureStart: () => (meter = cpuMeter({ baseline: baseline.pid, ...dependencyPids })),
-    onMeasureEnd: () => (report.cpu!.baseline = meter?.stop()),
-  });
+  if (scenarioOn('default'))
+    report.baseline = await runWorkload('baseline', list, params, {
+      log,
+      onMeasureStart: () => (meter = cpuMeter({ baseline: baseline.pid, ...dependencyPids })),
+      onMeasureEnd: () => (report.cpu!.baseline = meter?.stop()),
+    });
   for (const sc of scenarios) {
     const ids = Array.from({ length: sc.channels }, (_v, c) => hex24('d', c + 1));
     const stepUsers: WorkloadUser[] = Array.from({ length: sc.users }, (_v, i) => ({
@@ -234,11 +249,12 @@ async function benchChorus(): Promise<void> {
       ...dependencyPids,
     };
     let meter: ReturnType<typeof cpuMeter> | undefined;
-    report.chorus = await runWorkload('chorus', list, params, {
-      log,
-      onMeasureStart: () => (meter = cpuMeter(pids)),
-      onMeasureEnd: () => (report.cpu!.chorus = meter?.stop()),
-    });
+    if (scenarioOn('default'))
+      report.chorus = await runWorkload('chorus', list, params, {
+        log,
+        onMeasureStart: () => (meter = cpuMeter(pids)),
+        onMeasureEnd: () => (report.cpu!.chorus = meter?.stop()),
+      });
     if (args['client-overhead']) {
       const viaClient = chorusUsers(community, system.gateways, users, channels, (u, url) => clientSocket(u.client, url));
       report.clientOverhead = await measureClientOverhead(list, viaClient, params, log);
@@ -297,7 +313,20 @@ async function benchHistory(system: RunningSystem, plan: ChorusPlan, community: 
   };
 }
 
+/** RabbitMQ's confirm on its own at the default workload's rate: the floor under Chorus's send → ack. */
+async function benchBrokerFloor(): Promise<void> {
+  const rate = Math.round((users * 1000 * 2) / (params.minIntervalMs + params.maxIntervalMs));
+  log(`broker floor: persistent publishes with confirms, ${rate}/s`);
+  report.brokerFloor = await measureBrokerFloor(env.amqpUrl, `chorus-bench-floor-${process.pid}`, {
+    rate,
+    bytes: 600,
+    durationMs: 8_000,
+    warmupMs: 1_000,
+  });
+}
+
 try {
+  if (runs('chorus') && scenarioOn('default')) await benchBrokerFloor();
   if (runs('baseline')) await benchBaseline();
   if (runs('chorus') || runs('history')) await benchChorus();
   for (const w of [report.chorus, report.baseline]) {
