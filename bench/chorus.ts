@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthResponse, ServerDetail, Channel, type ErrorBody } from '@chorus/contracts';
+import { ChorusClient } from '@chorus/client';
 import { freePort } from '../scripts/local/processes.js';
 import { startSystem, type RunningSystem } from '../scripts/local/system.js';
 import { FAST_ACCOUNTS } from '../test/support/tuning.js';
@@ -90,38 +90,11 @@ export function startChorus(deps: Deps, plan: ChorusPlan, log: (line: string) =>
   });
 }
 
-export async function call<T>(
-  base: string,
-  method: string,
-  path: string,
-  token: string | undefined,
-  body: unknown,
-  parse: (v: unknown) => T,
-): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  if (!res.ok) {
-    const err = (() => {
-      try {
-        return (JSON.parse(text) as ErrorBody).error;
-      } catch {
-        return { code: 'HTTP', message: text.slice(0, 200) };
-      }
-    })();
-    throw new Error(`${method} ${path} → ${res.status} ${err.code}: ${err.message}`);
-  }
-  return parse(text ? JSON.parse(text) : undefined);
-}
-
 export interface BenchUser {
   id: string;
   username: string;
-  token: string;
+  /** Logged in through the entry point; its session is what the user's socket presents. */
+  client: ChorusClient;
 }
 
 export interface Community {
@@ -143,29 +116,17 @@ export async function createCommunity(edgeUrl: string, tag: string, userCount: n
   const users = await mapLimit(
     Array.from({ length: userCount }, (_v, i) => i),
     4,
-    async (i) => {
-      const auth = await call(edgeUrl, 'POST', '/api/auth/register', undefined, { username: `b${tag}_${i}`, password }, (v) =>
-        AuthResponse.parse(v),
-      );
-      return { id: auth.user.id, username: auth.user.username, token: auth.accessToken };
+    async (i): Promise<BenchUser> => {
+      const client = new ChorusClient({ baseUrl: edgeUrl });
+      const { user } = await client.auth.register({ username: `b${tag}_${i}`, password });
+      return { id: user.id, username: user.username, client };
     },
   );
-  const owner = users[0]!;
-  const server = await call(edgeUrl, 'POST', '/api/servers', owner.token, { name: `bench ${tag}`, description: 'npm run bench' }, (v) =>
-    ServerDetail.parse(v),
-  );
+  const owner = users[0]!.client;
+  const server = await owner.servers.create({ name: `bench ${tag}`, description: 'npm run bench' });
   const channelIds = [server.channels[0]!.id];
-  for (let c = 1; c < channelCount; c++) {
-    const ch = await call(edgeUrl, 'POST', `/api/servers/${server.id}/channels`, owner.token, { name: `bench-${c}` }, (v) =>
-      Channel.parse(v),
-    );
-    channelIds.push(ch.id);
-  }
-  const history = await call(edgeUrl, 'POST', `/api/servers/${server.id}/channels`, owner.token, { name: 'history-100k' }, (v) =>
-    Channel.parse(v),
-  );
-  await mapLimit(users.slice(1), 4, (u) =>
-    call(edgeUrl, 'PUT', `/api/servers/${server.id}/members/@me`, u.token, undefined, () => undefined),
-  );
+  for (let c = 1; c < channelCount; c++) channelIds.push((await owner.channels.create(server.id, { name: `bench-${c}` })).id);
+  const history = await owner.channels.create(server.id, { name: 'history-100k' });
+  await mapLimit(users.slice(1), 4, (u) => u.client.members.join(server.id));
   return { users, serverId: server.id, channelIds, historyChannelId: history.id };
 }

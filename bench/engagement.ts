@@ -1,8 +1,8 @@
 import mongoose, { Types } from 'mongoose';
-import { Channel, HistoryPage, ReadStatesResponse, ServerDetail } from '@chorus/contracts';
+import { HistoryPage, ReadStatesResponse } from '@chorus/contracts';
 import { messageModels, type MessageDoc } from '../services/history/src/messages/message.schema.js';
 import { reactionId, reactionModel } from '../services/history/src/reactions/reaction.schema.js';
-import { call, type BenchUser } from './chorus.js';
+import type { BenchUser } from './chorus.js';
 import type { HistoryQueryResult } from './history.js';
 import { summarize } from './stats.js';
 
@@ -65,15 +65,11 @@ export async function benchEngagement(opts: {
   budgetMs: number;
   log: (line: string) => void;
 }): Promise<EngagementBenchResult> {
-  const { reader, author, edgeUrl } = opts;
-  const server = await call(edgeUrl, 'POST', '/api/servers', reader.token, { name: 'bench engagement' }, (v) => ServerDetail.parse(v));
+  const { reader, author } = opts;
+  const server = await reader.client.servers.create({ name: 'bench engagement' });
   const channelIds = [server.channels[0]!.id];
-  for (let c = 1; c < 50; c++) {
-    channelIds.push(
-      (await call(edgeUrl, 'POST', `/api/servers/${server.id}/channels`, reader.token, { name: `e-${c}` }, (v) => Channel.parse(v))).id,
-    );
-  }
-  await call(edgeUrl, 'PUT', `/api/servers/${server.id}/members/@me`, author.token, undefined, () => undefined);
+  for (let c = 1; c < 50; c++) channelIds.push((await reader.client.channels.create(server.id, { name: `e-${c}` })).id);
+  await author.client.members.join(server.id);
   // All 50 channels are unread for the reader: two of 1,000 messages (plain / with reactions), 48 of 150.
   const [plain, reacted, ...others] = channelIds;
 
@@ -107,8 +103,10 @@ export async function benchEngagement(opts: {
   }
   opts.log(`engagement: seeded; ${collectionSize} messages in history's collection`);
 
+  // The measured GETs go straight to the history service with the reader's access token (from its client session).
+  const token = await reader.client.http.accessToken();
   const get = (path: string) =>
-    fetch(`${opts.historyUrl}${path}`, { headers: { authorization: `Bearer ${reader.token}` }, signal: AbortSignal.timeout(30_000) });
+    fetch(`${opts.historyUrl}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) });
   const checkPage = (withReactions: boolean) => (body: unknown) => {
     const page = HistoryPage.parse(body);
     if (page.messages.length !== PAGE) return `got ${page.messages.length} messages`;

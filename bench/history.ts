@@ -1,5 +1,6 @@
 import mongoose, { Types } from 'mongoose';
-import { HistoryPage } from '@chorus/contracts';
+import { isChorusError, type ChorusClient, type HistoryParams } from '@chorus/client';
+import type { HistoryPage } from '@chorus/contracts';
 import { messageModels, type MessageDoc } from '../services/history/src/messages/message.schema.js';
 import { seededRandom, summarize, type LatencySummary } from './stats.js';
 
@@ -80,15 +81,15 @@ export interface HistoryBenchResult {
 type Check = (page: HistoryPage) => string | undefined;
 
 /**
- * Sequential GETs (one in flight: latency, not throughput) straight to the history service, up to
+ * Sequential GETs (one in flight: latency, not throughput) straight to the history service (through `@chorus/client`, which parses each page with its contract), up to
  * `maxRequests` per query or until its time budget is spent (whichever comes first: the local MongoDB
  * stand-in scans the collection for every page, see bench/README.md). Cursors are drawn at random in
  * their region so no two requests read the same page. Every response is checked: a wrong page counts
  * as an error, not as a latency sample.
  */
 export async function measureHistory(
-  historyUrl: string,
-  token: string,
+  /** A member's client whose base URL is the history service itself (not the entry point). */
+  client: ChorusClient,
   channelId: string,
   ids: string[],
   limits: { maxRequests: number; budgetMs: number; warmup: number },
@@ -98,11 +99,11 @@ export async function measureHistory(
   const pick = (from: number, to: number) => Math.floor(from + rand() * (to - from));
   const limit = 50;
   const fullPage: Check = (page) => (page.messages.length === limit ? undefined : `got ${page.messages.length} messages`);
-  const cases: Array<{ query: string; make: () => { qs: string; check: Check } }> = [
+  const cases: Array<{ query: string; make: () => { params: HistoryParams; check: Check } }> = [
     {
       query: 'newest page (limit 50)',
       make: () => ({
-        qs: `limit=${limit}`,
+        params: { limit },
         check: (page) => fullPage(page) ?? (page.messages[0]?.id === ids[n - 1] ? undefined : 'first is not the newest message'),
       }),
     },
@@ -111,7 +112,7 @@ export async function measureHistory(
       make: () => {
         const at = pick(Math.floor(n * 0.1), Math.floor(n * 0.2));
         return {
-          qs: `before=${ids[at]}&limit=${limit}`,
+          params: { before: ids[at], limit },
           check: (page) => fullPage(page) ?? (page.messages[0]?.id === ids[at - 1] ? undefined : 'wrong page'),
         };
       },
@@ -121,7 +122,7 @@ export async function measureHistory(
       make: () => {
         const at = pick(0, Math.floor(n * 0.01));
         return {
-          qs: `after=${ids[at]}&limit=${limit}`,
+          params: { after: ids[at], limit },
           check: (page) => fullPage(page) ?? (page.messages.at(-1)?.id === ids[at + 1] ? undefined : 'wrong page'),
         };
       },
@@ -131,7 +132,7 @@ export async function measureHistory(
       make: () => {
         const at = pick(Math.floor(n * 0.45), Math.floor(n * 0.55));
         return {
-          qs: `around=${ids[at]}&limit=${limit}`,
+          params: { around: ids[at], limit },
           check: (page) => fullPage(page) ?? (page.messages.some((m) => m.id === ids[at]) ? undefined : 'cursor missing'),
         };
       },
@@ -147,24 +148,16 @@ export async function measureHistory(
     for (let r = 0; r < limits.warmup + limits.maxRequests && performance.now() < deadline; r++) {
       if (r === limits.warmup) deadline = performance.now() + limits.budgetMs;
       if (r >= limits.warmup) requests++;
-      const { qs, check } = c.make();
+      const { params, check } = c.make();
       const started = performance.now();
       let problem: string | undefined;
       try {
-        const res = await fetch(`${historyUrl}/api/channels/${channelId}/messages?${qs}`, {
-          headers: { authorization: `Bearer ${token}` },
-          signal: AbortSignal.timeout(30_000),
-        });
-        const body: unknown = await res.json();
+        const page = await client.messages.page(channelId, params, AbortSignal.timeout(30_000));
         const elapsed = performance.now() - started;
-        if (!res.ok) problem = `HTTP_${res.status}`;
-        else {
-          const page = HistoryPage.safeParse(body);
-          problem = page.success ? check(page.data) : 'INVALID_BODY';
-          if (!problem && r >= limits.warmup) samples.push(elapsed);
-        }
+        problem = check(page);
+        if (!problem && r >= limits.warmup) samples.push(elapsed);
       } catch (err) {
-        problem = (err as Error).name === 'TimeoutError' ? 'TIMEOUT' : 'FETCH_FAILED';
+        problem = isChorusError(err) ? err.code : (err as Error).name === 'TimeoutError' ? 'TIMEOUT' : 'FAILED';
       }
       if (problem) errors[problem] = (errors[problem] ?? 0) + 1;
     }

@@ -1,15 +1,23 @@
-// `node bench/profile-summary.mjs <file.cpuprofile> [top]`: where a V8 CPU profile's samples went —
-// self time by function, and by package (node_modules/<pkg>, node: internals, the repo's own code).
+// `node bench/profile-summary.mjs <file.cpuprofile> [top] [fromSeconds]`: where a V8 CPU profile's samples
+// went — self time by function, and by package (node_modules/<pkg>, node: internals, the repo's own code).
+// `fromSeconds` skips the samples of the profile's first seconds (startup: module loading, connecting).
 import { readFileSync } from 'node:fs';
 
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, fromArg] = process.argv.slice(2);
 if (!file) throw new Error('usage: node bench/profile-summary.mjs <file.cpuprofile> [top]');
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const counts = new Map();
-for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
-const total = profile.samples.length;
+const fromUs = Number(fromArg ?? 0) * 1e6;
+let at = 0;
+let total = 0;
+profile.samples.forEach((id, i) => {
+  at += profile.timeDeltas?.[i] ?? 0;
+  if (at < fromUs) return;
+  counts.set(id, (counts.get(id) ?? 0) + 1);
+  total++;
+});
 
 const where = (url) => {
   if (!url) return '(native/vm)';

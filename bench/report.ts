@@ -1,4 +1,6 @@
 import os from 'node:os';
+import { formatClientOverhead, type ClientOverhead } from './client-overhead.js';
+import type { BrokerFloorResult } from './broker-floor.js';
 import type { EngagementBenchResult } from './engagement.js';
 import type { HistoryBenchResult } from './history.js';
 import type { SteppedRun } from './steps.js';
@@ -45,6 +47,10 @@ export interface BenchReport {
   /** The stepped scenarios (capacity, hot channel), each for both targets. */
   stepped?: SteppedRun[];
   cpu?: { chorus?: Record<string, number | null>; baseline?: Record<string, number | null> };
+  /** `--client-overhead`: the default workload through a raw socket and through ChorusSocket. */
+  clientOverhead?: ClientOverhead;
+  /** RabbitMQ's publisher confirm alone at the default rate: what every Chorus ack waits for. */
+  brokerFloor?: BrokerFloorResult;
   failure?: string;
 }
 
@@ -152,6 +158,16 @@ export function formatReport(r: BenchReport): string {
     out.push('');
     out.push('CPU during the measured window (share of one core; "shared" servers also serve anything else running on the machine):');
     out.push(...cpuLines);
+  }
+  if (r.clientOverhead) out.push('', ...formatClientOverhead(r.clientOverhead));
+  const f = r.brokerFloor;
+  if (f) {
+    out.push('');
+    out.push(
+      `Broker floor: RabbitMQ's publisher confirm alone (persistent ${f.bytes} B messages to a durable queue, a consumer acking, ` +
+        `${num(f.rate)}/s, same run): p50 / p95 / p99 ${ms(f.confirm.p50)} / ${ms(f.confirm.p95)} / ${ms(f.confirm.p99)} ms. ` +
+        'Chorus acks a send only after this confirm (SPEC 5), so its send → ack cannot go below it.',
+    );
   }
   out.push(...formatStepped(r.stepped ?? []));
   const h = r.history;

@@ -6,18 +6,25 @@
 //          --only baseline|chorus|history (history includes the reactions / read-state part)
 //          --cpu-prof <dir> (every Chorus service writes a V8 CPU profile there when it exits)
 //          --skip-steps (leave out the stepped capacity and hot-channel scenarios)
+//          --client-overhead (run the default Chorus workload again through @chorus/client's ChorusSocket)
+//          --scenario default|capacity|hot (repeatable; only these realtime scenarios, e.g. to iterate on one)
+//          --steps 1000,2000 (the offered loads of the stepped scenarios, instead of their own ladders)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../scripts/local/processes.js';
 import { databaseFor, type RunningSystem } from '../scripts/local/system.js';
 import { startBaseline } from './baseline.js';
-import { createCommunity, planChorus, startChorus, type ChorusPlan, type Community } from './chorus.js';
+import { ChorusClient, memorySessionStore } from '@chorus/client';
+import { createCommunity, planChorus, startChorus, type BenchUser, type ChorusPlan, type Community } from './chorus.js';
+import { measureClientOverhead } from './client-overhead.js';
+import { measureBrokerFloor } from './broker-floor.js';
 import { dropRunData } from './cleanup.js';
 import { benchEngagement } from './engagement.js';
 import { measureHistory, seedChannel } from './history.js';
 import { formatReport, machineInfo, type BenchReport } from './report.js';
 import { pidListeningOn, portOf } from './procs.js';
+import { clientSocket, rawSocket, type Connect } from './sockets.js';
 import { cpuMeter } from './stats.js';
 import { runSteps, type StepScenario } from './steps.js';
 import { runWorkload, type WorkloadParams, type WorkloadUser } from './workload.js';
@@ -40,6 +47,9 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'skip-steps': { type: 'boolean', default: false },
+    'client-overhead': { type: 'boolean', default: false },
+    scenario: { type: 'string', multiple: true },
+    steps: { type: 'string' },
   },
 });
 const int = (name: keyof typeof args, min: number, max: number): number => {
@@ -50,6 +60,15 @@ const int = (name: keyof typeof args, min: number, max: number): number => {
 const only = args.only;
 if (only !== undefined && !['baseline', 'chorus', 'history'].includes(only)) throw new Error('--only must be baseline, chorus or history');
 const runs = (part: string) => only === undefined || only === part;
+const SCENARIOS = ['default', 'capacity', 'hot'];
+const picked = args.scenario;
+if (picked?.some((sc) => !SCENARIOS.includes(sc))) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
+const scenarioOn = (name: string) => (picked === undefined || picked.includes(name)) && (name === 'default' || !args['skip-steps']);
+const stepsOverride = args.steps?.split(',').map((v) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error('--steps must be whole numbers in [1, 100000], comma-separated');
+  return n;
+});
 
 const users = int('users', 2, 2000);
 const channels = int('channels', 1, users);
@@ -80,18 +99,18 @@ const STEP_USERS = 100;
 const STEP_CHANNELS = 10;
 const HOT_USERS = 10;
 const stepTiming = { warmupMs: 1_000, durationMs: 4_000, drainMs: 3_000, p99LimitMs: 50 };
-const scenarios: Array<StepScenario & { users: number; channels: number }> = args['skip-steps']
-  ? []
-  : [
-      {
-        name: 'capacity',
-        steps: [250, 500, 1_000, 1_500, 2_000, 3_000, 4_000, 6_000],
-        users: STEP_USERS,
-        channels: STEP_CHANNELS,
-        ...stepTiming,
-      },
-      { name: 'hot channel', steps: [250, 500, 750, 1_000], users: HOT_USERS, channels: 1, ...stepTiming },
-    ];
+const ladders: Array<StepScenario & { users: number; channels: number; key: string }> = [
+  {
+    key: 'capacity',
+    name: 'capacity',
+    steps: [250, 500, 1_000, 1_500, 2_000, 3_000, 4_000, 6_000, 8_000],
+    users: STEP_USERS,
+    channels: STEP_CHANNELS,
+    ...stepTiming,
+  },
+  { key: 'hot', name: 'hot channel', steps: [250, 500, 750, 1_000], users: HOT_USERS, channels: 1, ...stepTiming },
+];
+const scenarios = ladders.filter((sc) => scenarioOn(sc.key)).map((sc) => (stepsOverride ? { ...sc, steps: stepsOverride } : sc));
 
 const deps = { mongoUri: process.env.MONGODB_URI, redisUrl: process.env.REDIS_URL, amqpUrl: process.env.AMQP_URL };
 if (!deps.mongoUri || !deps.redisUrl || !deps.amqpUrl) {
@@ -154,6 +173,26 @@ const dependencyPids = {
 };
 
 const hex24 = (prefix: string, n: number) => prefix + n.toString(16).padStart(24 - prefix.length, '0');
+/** The baseline takes an id and a name in the handshake, unverified. */
+const baselineSocket = (url: string, userId: string, username: string) => rawSocket(url, async () => ({ userId, username }));
+/** A Chorus user presents the access token of their `@chorus/client` session. */
+const chorusSocket = (u: BenchUser, url: string): Connect => rawSocket(url, async () => ({ token: await u.client.http.accessToken() }));
+/**
+ * Chorus users laid out over `channelCount` channels: channel c holds users c, c+C, c+2C, …; gateways
+ * alternate per "row", so every channel has members on both gateways and every delivery crosses the
+ * Redis adapter for half the room.
+ */
+const chorusUsers = (
+  community: { users: BenchUser[]; channelIds: string[] },
+  gateways: Array<{ url: string }>,
+  count: number,
+  channelCount: number,
+  connect: (u: BenchUser, url: string) => Connect = chorusSocket,
+): WorkloadUser[] =>
+  community.users.slice(0, count).map((u, i) => {
+    const url = gateways[Math.floor(i / channelCount) % gateways.length]!.url;
+    return { username: u.username, url, channelId: community.channelIds[i % channelCount]!, connect: connect(u, url) };
+  });
 
 async function benchBaseline(): Promise<void> {
   log('baseline: starting the plain Socket.IO server');
@@ -161,24 +200,25 @@ async function benchBaseline(): Promise<void> {
   cleanups.push({ name: 'baseline server', run: baseline.stop });
   const channelIds = Array.from({ length: channels }, (_v, c) => hex24('c', c + 1));
   const list: WorkloadUser[] = Array.from({ length: users }, (_v, i) => ({
-    id: hex24('a', i + 1),
     username: `baseline_${i}`,
     url: baseline.url,
     channelId: channelIds[i % channels]!,
+    connect: baselineSocket(baseline.url, hex24('a', i + 1), `baseline_${i}`),
   }));
   let meter: ReturnType<typeof cpuMeter> | undefined;
-  report.baseline = await runWorkload('baseline', list, params, {
-    log,
-    onMeasureStart: () => (meter = cpuMeter({ baseline: baseline.pid, ...dependencyPids })),
-    onMeasureEnd: () => (report.cpu!.baseline = meter?.stop()),
-  });
+  if (scenarioOn('default'))
+    report.baseline = await runWorkload('baseline', list, params, {
+      log,
+      onMeasureStart: () => (meter = cpuMeter({ baseline: baseline.pid, ...dependencyPids })),
+      onMeasureEnd: () => (report.cpu!.baseline = meter?.stop()),
+    });
   for (const sc of scenarios) {
     const ids = Array.from({ length: sc.channels }, (_v, c) => hex24('d', c + 1));
     const stepUsers: WorkloadUser[] = Array.from({ length: sc.users }, (_v, i) => ({
-      id: hex24('e', i + 1),
       username: `baseline_${i}`,
       url: baseline.url,
       channelId: ids[i % sc.channels]!,
+      connect: baselineSocket(baseline.url, hex24('e', i + 1), `baseline_${i}`),
     }));
     report.stepped!.push(await runSteps('baseline', stepUsers, sc, params, log, { baseline: baseline.pid, ...dependencyPids }));
   }
@@ -200,13 +240,7 @@ async function benchChorus(): Promise<void> {
   const community = await createCommunity(system.edgeUrl, plan.tag, communityUsers, communityChannels);
 
   if (runs('chorus')) {
-    // Channel c holds users c, c+C, c+2C, …; gateways alternate per "row", so every channel has
-    // members on both gateways and every delivery crosses the Redis adapter for half the room.
-    const list: WorkloadUser[] = community.users.slice(0, users).map((u, i) => ({
-      ...u,
-      url: system.gateways[Math.floor(i / channels) % system.gateways.length]!.url,
-      channelId: community.channelIds[i % channels]!,
-    }));
+    const list = chorusUsers(community, system.gateways, users, channels);
     const pids = {
       'gateway-1': system.gateways[0]?.child.pid,
       'gateway-2': system.gateways[1]?.child.pid,
@@ -215,18 +249,18 @@ async function benchChorus(): Promise<void> {
       ...dependencyPids,
     };
     let meter: ReturnType<typeof cpuMeter> | undefined;
-    report.chorus = await runWorkload('chorus', list, params, {
-      log,
-      onMeasureStart: () => (meter = cpuMeter(pids)),
-      onMeasureEnd: () => (report.cpu!.chorus = meter?.stop()),
-    });
+    if (scenarioOn('default'))
+      report.chorus = await runWorkload('chorus', list, params, {
+        log,
+        onMeasureStart: () => (meter = cpuMeter(pids)),
+        onMeasureEnd: () => (report.cpu!.chorus = meter?.stop()),
+      });
+    if (args['client-overhead']) {
+      const viaClient = chorusUsers(community, system.gateways, users, channels, (u, url) => clientSocket(u.client, url));
+      report.clientOverhead = await measureClientOverhead(list, viaClient, params, log);
+    }
     for (const sc of scenarios) {
-      // Same layout: channel c holds users c, c+C, …; gateways alternate per row.
-      const stepUsers: WorkloadUser[] = community.users.slice(0, sc.users).map((u, i) => ({
-        ...u,
-        url: system.gateways[Math.floor(i / sc.channels) % system.gateways.length]!.url,
-        channelId: community.channelIds[i % sc.channels]!,
-      }));
+      const stepUsers = chorusUsers(community, system.gateways, sc.users, sc.channels);
       report.stepped!.push(await runSteps('chorus', stepUsers, sc, params, log, pids));
     }
     const dead = [system.membership, system.history, ...system.gateways].filter(
@@ -261,7 +295,9 @@ async function benchHistory(system: RunningSystem, plan: ChorusPlan, community: 
     historyMessages,
   );
   log(`history: written in ${(seeded.ms / 1000).toFixed(1)} s; up to ${historyRequests} GETs or ${historyBudgetMs / 1000} s per query`);
-  const queries = await measureHistory(system.history.url, owner.token, community.historyChannelId, seeded.ids, {
+  // The owner's session, presented straight to the history service (the run ends long before it expires).
+  const historyClient = new ChorusClient({ baseUrl: system.history.url, sessionStore: memorySessionStore(owner.client.session) });
+  const queries = await measureHistory(historyClient, community.historyChannelId, seeded.ids, {
     maxRequests: historyRequests,
     budgetMs: historyBudgetMs,
     warmup: HISTORY_WARMUP,
@@ -277,7 +313,20 @@ async function benchHistory(system: RunningSystem, plan: ChorusPlan, community: 
   };
 }
 
+/** RabbitMQ's confirm on its own at the default workload's rate: the floor under Chorus's send → ack. */
+async function benchBrokerFloor(): Promise<void> {
+  const rate = Math.round((users * 1000 * 2) / (params.minIntervalMs + params.maxIntervalMs));
+  log(`broker floor: persistent publishes with confirms, ${rate}/s`);
+  report.brokerFloor = await measureBrokerFloor(env.amqpUrl, `chorus-bench-floor-${process.pid}`, {
+    rate,
+    bytes: 600,
+    durationMs: 8_000,
+    warmupMs: 1_000,
+  });
+}
+
 try {
+  if (runs('chorus') && scenarioOn('default')) await benchBrokerFloor();
   if (runs('baseline')) await benchBaseline();
   if (runs('chorus') || runs('history')) await benchChorus();
   for (const w of [report.chorus, report.baseline]) {

@@ -1,18 +1,14 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Message, MessageSendAck, ServerToClientEvents } from '@chorus/contracts';
+import type { Message } from '@chorus/contracts';
+import type { Connect, LoadSocket } from './sockets.js';
 import { mapLimit, seededRandom, sleep, summarize, type LatencySummary } from './stats.js';
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** One simulated person: where they connect, what they present, which channel they talk in. */
+/** One simulated person: where they connect (and how: bench/sockets.ts), which channel they talk in. */
 export interface WorkloadUser {
-  id: string;
   username: string;
-  /** Access token for the handshake (Chorus); the baseline takes the id and name unverified. */
-  token?: string;
   url: string;
   channelId: string;
+  connect: Connect;
 }
 
 export interface WorkloadParams {
@@ -89,24 +85,6 @@ const bump = (counts: Record<string, number>, code: string) => {
   counts[code] = (counts[code] ?? 0) + 1;
 };
 
-async function connect(user: WorkloadUser, timeoutMs: number): Promise<ClientSocket> {
-  const socket: ClientSocket = io(user.url, {
-    transports: ['websocket'],
-    auth: user.token ? { token: user.token } : { userId: user.id, username: user.username },
-    reconnection: false,
-    forceNew: true,
-    timeout: timeoutMs,
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (err) => {
-      socket.close();
-      reject(new Error(`connect to ${user.url} as ${user.username}: ${err.message}`));
-    });
-  });
-  return socket;
-}
-
 /** Connects every user, joins its channel, runs the open-loop send schedule and measures. */
 export async function runWorkload(
   target: string,
@@ -121,14 +99,17 @@ export async function runWorkload(
   const connections: Record<string, number> = {};
   for (const u of users) connections[u.url] = (connections[u.url] ?? 0) + 1;
 
-  const sockets: ClientSocket[] = [];
+  const sockets: LoadSocket[] = [];
   try {
     await mapLimit(users, 10, async (u, i) => {
-      sockets[i] = await connect(u, 10_000);
+      sockets[i] = await u.connect(p.ackTimeoutMs).catch((err: Error) => {
+        throw new Error(`${u.username}: ${err.message}`);
+      });
     });
     await mapLimit(users, 10, async (u, i) => {
-      const ack = await sockets[i]!.timeout(10_000).emitWithAck('channel:join', { channelId: u.channelId });
-      if (!ack.ok) throw new Error(`channel:join ${u.channelId} as ${u.username}: ${ack.error.code} ${ack.error.message}`);
+      await sockets[i]!.join(u.channelId).catch((err: Error) => {
+        throw new Error(`${u.username}: ${err.message}`);
+      });
     });
     log(`${target}: ${users.length} sockets connected and joined ${members.size} channels`);
 
@@ -161,8 +142,8 @@ export async function runWorkload(
       deliveryLat.push(now - n.sentAt);
     };
     sockets.forEach((s, i) => {
-      s.on('message:created', (msg: Message) => onCreated(msg, i));
-      s.on('disconnect', (reason) => {
+      s.onMessage((msg: Message) => onCreated(msg, i));
+      s.onDisconnect((reason) => {
         disconnected++;
         log(`${target}: a socket disconnected (${reason})`);
       });
@@ -188,19 +169,14 @@ export async function runWorkload(
         measured.set(key, { expected: members.get(u.channelId)!, received: 0, acked: false });
       }
       pendingAcks++;
-      sockets[i]!.timeout(p.ackTimeoutMs).emit(
-        'message:send',
-        { channelId: u.channelId, content: contentOf(p.contentChars, rand), nonce },
-        (err: Error | null, ack: MessageSendAck) => {
-          pendingAcks--;
-          if (err) return bump(bucket, 'ACK_TIMEOUT');
-          if (!ack.ok) return bump(bucket, ack.error.code);
-          if (phase !== 'm') return;
-          acked++;
-          ackLat.push(performance.now() - sentAt);
-          measured.get(key)!.acked = true;
-        },
-      );
+      sockets[i]!.send({ channelId: u.channelId, content: contentOf(p.contentChars, rand), nonce }, (code) => {
+        pendingAcks--;
+        if (code) return bump(bucket, code);
+        if (phase !== 'm') return;
+        acked++;
+        ackLat.push(performance.now() - sentAt);
+        measured.get(key)!.acked = true;
+      });
     };
 
     // Every user gets its own seeded stream: same schedule and content for every target.
@@ -261,9 +237,6 @@ export async function runWorkload(
       measuredMs: p.durationMs,
     };
   } finally {
-    for (const s of sockets) {
-      s?.off('disconnect');
-      s?.disconnect();
-    }
+    for (const s of sockets) s?.close();
   }
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { createGzip } from 'node:zlib';
 import { REPO_ROOT } from './processes.js';
 
 /** The built web client (apps/web, Vite) that the entry point serves at `/`. */
@@ -67,9 +68,12 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** Text the browser downloads on the first screen: sent gzipped (the entry chunk is ~500 kB, ~155 kB gzipped). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.map', '.svg', '.txt']);
+
 /**
  * A request handler for the built single-page app: files from `dir` (hashed assets cached for a year,
- * index.html never), and index.html for any other GET that looks like a page (the SPA's routes).
+ * index.html never; text gzipped when the browser accepts it), and index.html for any other GET that looks like a page (the SPA's routes).
  * Returns false for what it does not serve, so the caller answers 404.
  */
 export function staticClient(dir: string): (req: IncomingMessage, res: ServerResponse) => boolean {
@@ -91,13 +95,15 @@ export function staticClient(dir: string): (req: IncomingMessage, res: ServerRes
     if (!isFile && (extname(pathname) !== '' || pathname.startsWith('/assets/'))) return false;
     const path = isFile ? file : index;
     const immutable = isFile && pathname.startsWith('/assets/');
+    const gzip = COMPRESSIBLE.has(extname(path)) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     res.writeHead(200, {
       'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-      'content-length': statSync(path).size,
+      ...(gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : { 'content-length': statSync(path).size }),
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
     });
     if (req.method === 'HEAD') res.end();
+    else if (gzip) createReadStream(path).pipe(createGzip()).pipe(res);
     else createReadStream(path).pipe(res);
     return true;
   };

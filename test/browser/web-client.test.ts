@@ -84,6 +84,7 @@ describe('web client in Chromium', () => {
       .click();
     await bob.getByRole('button', { name: 'Join server' }).click();
     await bob.getByRole('navigation', { name: 'Servers' }).getByRole('link', { name: serverName }).waitFor();
+    await bob.getByRole('button', { name: 'Leave server' }).waitFor();
     await bob.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name: '#general' }).click();
 
     await ada.getByRole('textbox', { name: 'Message' }).fill('hello from gateway one');
@@ -93,6 +94,8 @@ describe('web client in Chromium', () => {
     await bob.getByRole('textbox', { name: 'Message' }).fill('and back from gateway two');
     await bob.getByRole('button', { name: 'Send' }).click();
     await messages(ada).getByRole('listitem').filter({ hasText: 'and back from gateway two' }).waitFor();
+    // Ada was looking at the server when Bob joined: her member list now shows him.
+    await ada.getByRole('complementary', { name: 'Members' }).getByText(`bob_w${suffix}`).waitFor();
     expect(await messages(ada).getByRole('listitem').filter({ hasText: 'and back from gateway two' }).textContent()).toContain(
       `bob_w${suffix}`,
     );
@@ -110,6 +113,14 @@ describe('web client in Chromium', () => {
     process.stdout.write(`[browser] reload -> channel history visible in ${Date.now() - reloaded} ms\n`);
     await messages(bob).getByRole('listitem').filter({ hasText: 'and back from gateway two' }).waitFor();
     await bob.getByRole('button', { name: 'Log out' }).waitFor();
+
+    // Opening the channel by navigation (Explore, then the server in the side bar): another figure, no assertion.
+    await bob.getByRole('link', { name: 'Explore' }).click();
+    await bob.getByRole('searchbox', { name: 'Search servers' }).waitFor();
+    const navigated = Date.now();
+    await bob.getByRole('navigation', { name: 'Servers' }).getByRole('link', { name: serverName }).click();
+    await messages(bob).getByRole('listitem').filter({ hasText: 'hello from gateway one' }).waitFor();
+    process.stdout.write(`[browser] navigation -> channel history visible in ${Date.now() - navigated} ms\n`);
 
     // Ada edits and then deletes her message; Bob sees both.
     const adaMsg = messages(ada).getByRole('listitem').filter({ hasText: 'hello from gateway one' });

@@ -11,7 +11,7 @@ import {
   type PresenceUpdatedEvent as PresenceUpdate,
 } from '@chorus/contracts';
 import { waitFor } from '../support/wait.js';
-import { User } from './client.js';
+import { User } from './raw-user.js';
 import { useSystem } from './system.js';
 
 /**

@@ -5,6 +5,7 @@ import { databaseFor } from '../../scripts/local/system.js';
 import { dropDatabase } from '../support/drop.js';
 import { isolated } from '../support/isolated.js';
 import { waitFor } from '../support/wait.js';
+import { Person } from './person.js';
 
 /**
  * `npm start` (scripts/start.ts) hands the caller's whole environment to every service, so a setting a
@@ -54,16 +55,11 @@ describe('npm start passes the caller’s environment to every service', () => {
   }, 60_000);
 
   it('REGISTRATIONS_PER_IP=2 npm start refuses the third registration from one address', async () => {
-    const register = (i: number) =>
-      fetch(`http://127.0.0.1:${edge}/api/auth/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: `envtest_${Date.now() % 100000}_${i}`, password: 'correct horse battery' }),
-      });
-    expect((await register(1)).status).toBe(201);
-    expect((await register(2)).status).toBe(201);
-    const third = await register(3);
-    expect(third.status).toBe(429);
-    expect(((await third.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+    const register = (i: number) => new Person(`http://127.0.0.1:${edge}`, `envtest_${Date.now() % 100000}_${i}`).register();
+    expect((await register(1)).lastStatus).toBe(201);
+    expect((await register(2)).lastStatus).toBe(201);
+    const third = await register(3).catch((err: unknown) => err);
+    expect(third).toMatchObject({ status: 429 });
+    expect(third).toMatchObject({ code: 'RATE_LIMITED' });
   });
 });

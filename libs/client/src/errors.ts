@@ -33,5 +33,12 @@ export class ChorusError extends Error {
   }
 }
 
+/** A socket call the gateway did not acknowledge within the ack timeout (its outcome is unknown: a send may have landed). */
+export class AckTimeoutError extends ChorusError {
+  constructor(event: string) {
+    super('UNAVAILABLE', `Chorus did not answer ${event} in time`, 0);
+  }
+}
+
 export const isChorusError = (err: unknown, code?: ErrorCode): err is ChorusError =>
   err instanceof ChorusError && (code === undefined || err.code === code);

@@ -12,7 +12,7 @@ import {
 } from '@chorus/contracts';
 import type { ChorusClient } from './api.js';
 import { Emitter } from './emitter.js';
-import { ChorusError } from './errors.js';
+import { AckTimeoutError, ChorusError } from './errors.js';
 import { forwardServerEvents } from './socket-events.js';
 import { newNonce, type ChatSocket, type ChorusSocketEvents, type ConnectionState, type SocketOptions } from './socket-types.js';
 
@@ -132,7 +132,7 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
     this.joined.delete(channelId);
     if (!this.raw.connected) return;
     const ack = ChannelLeaveAckSchema.parse(
-      await this.ack(() => this.raw.timeout(this.ackTimeout).emitWithAck('channel:leave', { channelId })),
+      await this.ack('channel:leave', () => this.raw.timeout(this.ackTimeout).emitWithAck('channel:leave', { channelId })),
     );
     if (!ack.ok) throw ChorusError.fromAck(ack.error);
   }
@@ -146,7 +146,7 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
   /** Sends a message; resolves with the persisted message once the broker has it (SPEC 5). */
   async send(channelId: string, content: string, nonce: string = newNonce()): Promise<{ message: Message; duplicate: boolean }> {
     const ack = MessageSendAckSchema.parse(
-      await this.ack(() => this.raw.timeout(this.ackTimeout).emitWithAck('message:send', { channelId, content, nonce })),
+      await this.ack('message:send', () => this.raw.timeout(this.ackTimeout).emitWithAck('message:send', { channelId, content, nonce })),
     );
     if (!ack.ok) throw ChorusError.fromAck(ack.error);
     return { message: ack.message, duplicate: ack.duplicate === true };
@@ -154,14 +154,16 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
 
   /** SPEC 11: online / idle / dnd / invisible (others see invisible as offline). */
   async setPresence(status: PresenceStatus): Promise<void> {
-    const ack = PresenceSetAckSchema.parse(await this.ack(() => this.raw.timeout(this.ackTimeout).emitWithAck('presence:set', { status })));
+    const ack = PresenceSetAckSchema.parse(
+      await this.ack('presence:set', () => this.raw.timeout(this.ackTimeout).emitWithAck('presence:set', { status })),
+    );
     if (!ack.ok) throw ChorusError.fromAck(ack.error);
   }
 
   /** Watches a server's presence: the members not offline now; `presence:updated` events follow. Not renewed after a reconnect: subscribe again on `state` connected. */
   async subscribePresence(serverId: string): Promise<PresenceEntry[]> {
     const ack = PresenceSubscribeAckSchema.parse(
-      await this.ack(() => this.raw.timeout(this.ackTimeout).emitWithAck('presence:subscribe', { serverId })),
+      await this.ack('presence:subscribe', () => this.raw.timeout(this.ackTimeout).emitWithAck('presence:subscribe', { serverId })),
     );
     if (!ack.ok) throw ChorusError.fromAck(ack.error);
     return ack.presences;
@@ -177,18 +179,18 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
 
   private async joinRoom(channelId: string): Promise<ChannelRef> {
     const ack = ChannelJoinAckSchema.parse(
-      await this.ack(() => this.raw.timeout(this.ackTimeout).emitWithAck('channel:join', { channelId })),
+      await this.ack('channel:join', () => this.raw.timeout(this.ackTimeout).emitWithAck('channel:join', { channelId })),
     );
     if (!ack.ok) throw ChorusError.fromAck(ack.error);
     return ack.channel;
   }
 
-  private async ack<T>(call: () => Promise<T>): Promise<T> {
+  private async ack<T>(event: string, call: () => Promise<T>): Promise<T> {
     if (!this.raw.connected) throw new ChorusError('UNAVAILABLE', 'Not connected to Chorus', 0);
     try {
       return await call();
     } catch {
-      throw new ChorusError('UNAVAILABLE', 'Chorus did not answer in time', 0);
+      throw new AckTimeoutError(event);
     }
   }
 

@@ -10,7 +10,7 @@ const HistoryEnv = z.object({
   /** Messages written by one insertMany. */
   HISTORY_BATCH_SIZE: env.int(500, 1, 5_000),
   /** How long a partial batch may wait for more messages before it is written anyway. */
-  HISTORY_BATCH_WAIT_MS: env.int(20, 0, 5_000),
+  HISTORY_BATCH_WAIT_MS: env.int(50, 0, 5_000),
   /**
    * How long a positive membership answer may be reused. 0 (default): ask membership on every request —
    * history hears no member.left, and a user who left must be refused at once.

@@ -45,12 +45,14 @@ async function settle(): Promise<void> {
   }
 }
 
+/** The queue's ready count, or -1 while it does not exist (the broker then closes the channel: expected). */
 async function queueDepth(queue: string): Promise<number> {
   const conn = await amqplib.connect(iso.amqpUrl);
   try {
     const ch = await conn.createChannel();
-    const { messageCount } = await ch.checkQueue(queue);
-    return messageCount;
+    ch.on('error', () => undefined);
+    const checked = await ch.checkQueue(queue).catch(() => undefined);
+    return checked?.messageCount ?? -1;
   } finally {
     await conn.close();
   }

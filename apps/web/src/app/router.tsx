@@ -1,6 +1,7 @@
 import { lazy } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppShell } from './AppShell';
+import { channelLoader, serverLoader } from './prefetch';
 
 // One chunk per screen: the login page does not carry the chat, the chat does not carry explore.
 const LoginPage = lazy(() => import('../features/auth/LoginPage'));
@@ -21,9 +22,10 @@ export const router = createBrowserRouter([
       {
         path: 'servers/:serverId',
         element: <ServerLayout />,
+        loader: serverLoader,
         children: [
           { index: true, element: <ServerIndex /> },
-          { path: 'channels/:channelId', element: <ChannelPage /> },
+          { path: 'channels/:channelId', element: <ChannelPage />, loader: channelLoader },
         ],
       },
       { path: 'dms/:channelId', element: <DmPage /> },

@@ -14,7 +14,7 @@ export interface BatchConsumerOptions<T> extends ConsumerOptions<T> {
   handle(values: T[]): Promise<ReadonlySet<number> | void>;
 }
 
-/** Batches valid deliveries, writes one batch at a time, acks each delivery on its own channel (history). */
+/** Batches valid deliveries, writes one batch at a time, acks each batch on the channel its deliveries came on (history). */
 class BatchSink<T> implements Sink<T> {
   private buffer: Held<T>[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -49,7 +49,7 @@ class BatchSink<T> implements Sink<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         const rejected = await this.options.handle(batch.map((held) => held.value));
-        batch.forEach((held, i) => ctx.settle(held, rejected?.has(i) ? 'dead-letter' : 'ack'));
+        settleStored(batch, rejected, ctx);
         return;
       } catch (err) {
         if (ctx.isStopping() || !batch.some((held) => ctx.isLive(held.ch))) {
@@ -76,6 +76,21 @@ class BatchSink<T> implements Sink<T> {
       this.sleepers.add(wake);
     });
   }
+}
+
+/**
+ * Dead-letters what the handler refused, then acks the rest with one `multiple` ack per channel (one
+ * frame per batch instead of one per delivery, for this process and for the broker). Safe because
+ * batches are written one at a time in arrival order: every earlier delivery of the channel was settled
+ * already (earlier batches, invalid ones) or is in this batch.
+ */
+function settleStored<T>(batch: Held<T>[], rejected: ReadonlySet<number> | void, ctx: ConsumerContext): void {
+  const lastOfChannel = new Map<Held<T>['ch'], Held<T>>();
+  batch.forEach((held, i) => {
+    if (rejected?.has(i)) ctx.settle(held, 'dead-letter');
+    else lastOfChannel.set(held.ch, held);
+  });
+  for (const held of lastOfChannel.values()) ctx.settle(held, 'ack-through');
 }
 
 /** A consumer that hands its handler batches (`batchSize` or `batchWaitMs`, whichever comes first). */

@@ -44,7 +44,11 @@ export interface Held<T> {
   value: T;
 }
 
-export type Settlement = 'ack' | 'dead-letter' | 'requeue';
+/**
+ * How a delivery is settled. `ack-through` acks it and every earlier unsettled delivery of its channel
+ * in one frame (AMQP `multiple`): only for a caller that knows all of those are done (a stored batch).
+ */
+export type Settlement = 'ack' | 'ack-through' | 'dead-letter' | 'requeue';
 
 /** What a consumer's handling strategy (one at a time, or batches) may ask of the consumer. */
 export interface ConsumerContext {
@@ -103,7 +107,7 @@ export class QueueConsumer<T> implements Consumer, ConsumerContext {
 
   settle({ ch, message }: Held<unknown>, how: Settlement): void {
     try {
-      if (how === 'ack') ch.ack(message);
+      if (how === 'ack' || how === 'ack-through') ch.ack(message, how === 'ack-through');
       else ch.nack(message, false, how === 'requeue');
     } catch {
       // The channel is gone: the broker redelivers the message; every consumer here is idempotent.

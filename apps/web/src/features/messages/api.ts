@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { infiniteQueryOptions, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { chorus } from '../../lib/chorus';
 import { keys } from '../../lib/query-client';
 import { removeMessage, replaceMessage } from './cache';
@@ -6,8 +6,8 @@ import { removeMessage, replaceMessage } from './cache';
 const PAGE = 50;
 
 /** A channel's history: the newest page first, then older pages with `before=` as the reader scrolls up. */
-export const useChannelMessages = (channelId: string) =>
-  useInfiniteQuery({
+export const channelMessagesQuery = (channelId: string) =>
+  infiniteQueryOptions({
     queryKey: keys.messages(channelId),
     queryFn: ({ pageParam, signal }) =>
       chorus.messages.page(channelId, { limit: PAGE, ...(pageParam ? { before: pageParam } : {}) }, signal),
@@ -17,6 +17,8 @@ export const useChannelMessages = (channelId: string) =>
     staleTime: Infinity,
     gcTime: 5 * 60_000,
   });
+
+export const useChannelMessages = (channelId: string) => useInfiniteQuery(channelMessagesQuery(channelId));
 
 export function useEditMessage(channelId: string) {
   const qc = useQueryClient();

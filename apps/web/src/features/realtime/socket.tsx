@@ -8,6 +8,7 @@ import { useSession } from '../auth/session';
 import { mergeMessages, removeMessage, replaceMessage } from '../messages/cache';
 import { applyReaction } from '../reactions/cache';
 import { messageArrived, readUpdated } from '../read-state/cache';
+import { noteAuthor } from '../servers/member-cache';
 
 interface RealtimeValue {
   socket: ChorusSocket | null;
@@ -18,9 +19,10 @@ const RealtimeContext = createContext<RealtimeValue>({ socket: null, state: 'clo
 
 /**
  * One socket per logged-in session. Its events update the TanStack Query cache (there is no second
- * store): new, edited and deleted messages land in the channel's history, reactions on their message,
- * read positions and new messages in the unread counts, DM activity in the DM list, presence in the
- * member lists, a lost server leaves the side bar. The socket wrapper rejoins channels and replays what was missed after a reconnect.
+ * store): new, edited and deleted messages land in the channel's history (and a new author refreshes
+ * the member list), reactions on their message, read positions and new messages in the unread counts,
+ * DM activity in the DM list, presence in the member lists, a lost server leaves the side bar. The
+ * socket wrapper rejoins channels and replays what was missed after a reconnect.
  */
 export function RealtimeProvider({ children }: { children: ReactNode }) {
   const { user } = useSession();
@@ -37,6 +39,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       socket.on('message:created', (m) => {
         mergeMessages(queryClient, m.channelId, [m]);
         messageArrived(queryClient, m, userId);
+        noteAuthor(queryClient, m);
         // A DM message (in the user's own room, SPEC 10) moves its conversation to the top of the list.
         if (m.serverId === null) void queryClient.invalidateQueries({ queryKey: keys.dms });
       }),

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CreateServerRequest } from '@chorus/contracts';
 import { chorus } from '../../lib/chorus';
 import { keys } from '../../lib/query-client';
@@ -14,13 +14,23 @@ export const useExplore = (params: { q?: string; category?: string }) =>
     placeholderData: (previous) => previous,
   });
 
-export const useServer = (serverId: string) => useQuery({ queryKey: keys.server(serverId), queryFn: () => chorus.servers.get(serverId) });
+export const serverQuery = (serverId: string) =>
+  queryOptions({ queryKey: keys.server(serverId), queryFn: () => chorus.servers.get(serverId) });
+export const useServer = (serverId: string) => useQuery(serverQuery(serverId));
 
-export const useIsMember = (serverId: string) =>
-  useQuery({ queryKey: keys.isMember(serverId), queryFn: () => chorus.members.isMember(serverId) });
+export const isMemberQuery = (serverId: string) =>
+  queryOptions({ queryKey: keys.isMember(serverId), queryFn: () => chorus.members.isMember(serverId) });
+export const useIsMember = (serverId: string) => useQuery(isMemberQuery(serverId));
 
+/** While on screen it refetches on focus and every 30 s (joins and leaves have no socket event yet: member-cache.ts). */
 export const useMembers = (serverId: string, enabled: boolean) =>
-  useQuery({ queryKey: keys.members(serverId), queryFn: () => chorus.members.list(serverId, { limit: 100 }), enabled });
+  useQuery({
+    queryKey: keys.members(serverId),
+    queryFn: () => chorus.members.list(serverId, { limit: 100 }),
+    enabled,
+    refetchOnWindowFocus: true,
+    refetchInterval: 30_000,
+  });
 
 export function useCreateServer() {
   const qc = useQueryClient();

@@ -1,3 +1,5 @@
+// The raw Socket.IO/REST user of test/e2e/people.test.ts (kept from before the e2e moved to @chorus/client: that
+// test drives presence and DM acks at the wire level; porting it to Person is left for a follow-up).
 import { io, type Socket } from 'socket.io-client';
 import type { AuthResponse, ClientToServerEvents, Message, ServerToClientEvents } from '@chorus/contracts';
 
