@@ -25,7 +25,8 @@ const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
 
 io.on('connection', (socket) => {
   const auth = socket.handshake.auth as { userId?: unknown; username?: unknown };
-  const author = { id: String(auth.userId ?? 'a'.repeat(24)), username: String(auth.username ?? 'anonymous') };
+  const username = String(auth.username ?? 'anonymous');
+  const author = { id: String(auth.userId ?? 'a'.repeat(24)), username, displayName: username, avatarUrl: null };
 
   socket.on('channel:join', (payload, ack) => {
     void socket.join(payload.channelId);

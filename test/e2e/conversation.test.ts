@@ -51,7 +51,7 @@ describe('a conversation across the whole system', () => {
     expect(ack.duplicate).toBe(false);
     const sent = Message.parse(ack.message);
     expect(sent).toMatchObject({ channelId, serverId: server.id, content: 'hello bob', nonce: 'n-1', editedAt: null });
-    expect(sent.author).toEqual({ id: ada.id, username: ada.username });
+    expect(sent.author).toEqual({ id: ada.id, username: ada.username, displayName: ada.username, avatarUrl: null });
 
     await waitFor(() => bob.received.find((m) => m.id === sent.id), 'bob to receive the message');
     const reply = await bobSocket.send(channelId, 'hi ada');

@@ -12,7 +12,12 @@ import {
   Message,
   ReadStatesResponse,
   ServerDetail,
+  DmChannel,
+  DmListResponse,
+  UserProfile,
+  UserSearchResponse,
   type CreateChannelRequest,
+  type UpdateProfileRequest,
   type CreateServerRequest,
   type EditMessageRequest,
   type ExploreServersQuery,
@@ -69,9 +74,21 @@ export class ChorusClient {
 
   readonly users = {
     me: () => this.http.request('GET', '/api/users/@me', MeResponse),
+    /** SPEC 10: edit the caller's profile (displayName, https avatarUrl or null, bio). */
+    update: (body: z.input<typeof UpdateProfileRequest>) => this.http.request('PATCH', '/api/users/@me', UserProfile, { body }),
+    get: (userId: string) => this.http.request('GET', `/api/users/${enc(userId)}`, UserProfile),
+    /** The people picker: case-insensitive prefix of username or display name. */
+    search: (q: string, limit = 20) =>
+      this.http.request('GET', '/api/users', UserSearchResponse, { query: { q, limit: String(limit) } }).then((r) => r.users),
   };
 
   /** SPEC 3. */
+  /** SPEC 10 direct messages: one channel per pair; its id works with messages, join and send. */
+  readonly dms = {
+    open: (userId: string) => this.http.request('POST', '/api/dms', DmChannel, { body: { userId } }),
+    list: () => this.http.request('GET', '/api/dms', DmListResponse).then((r) => r.dms),
+  };
+
   readonly categories = {
     list: () => this.http.request('GET', '/api/categories', CategoriesResponse, { auth: false }),
   };

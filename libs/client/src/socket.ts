@@ -1,57 +1,22 @@
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import {
   ChannelJoinAckSchema,
   ChannelLeaveAckSchema,
-  Message,
-  MessageDeletedEvent,
   MessageSendAckSchema,
-  ReactionEvent,
-  ReadUpdatedEvent,
-  ServerRemovedEvent,
-  TypingEvent,
+  PresenceSetAckSchema,
+  PresenceSubscribeAckSchema,
   type ChannelRef,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
+  type Message,
+  type PresenceEntry,
+  type PresenceStatus,
 } from '@chorus/contracts';
-import type { z } from 'zod';
 import type { ChorusClient } from './api.js';
 import { Emitter } from './emitter.js';
 import { AckTimeoutError, ChorusError } from './errors.js';
+import { forwardServerEvents } from './socket-events.js';
+import { newNonce, type ChatSocket, type ChorusSocketEvents, type ConnectionState, type SocketOptions } from './socket-types.js';
 
-export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'unauthenticated' | 'closed';
-
-export interface SocketOptions {
-  /** Gateway or entry point URL; default: the client's base URL (same origin in a browser). */
-  url?: string;
-  /** Default ['websocket'] (no sticky sessions needed, SPEC 5). */
-  transports?: ('websocket' | 'polling')[];
-  reconnectionDelayMs?: number;
-  reconnectionDelayMaxMs?: number;
-  /** Ack timeout for join, leave and send (default 10 s). */
-  ackTimeoutMs?: number;
-  /** Connect at once (default true). */
-  autoConnect?: boolean;
-}
-
-export interface ChorusSocketEvents {
-  /** Each message once, live or from a catch-up, in id order per channel. */
-  'message:created': (message: Message) => void;
-  'message:updated': (message: Message) => void;
-  'message:deleted': (event: MessageDeletedEvent) => void;
-  'typing:start': (event: TypingEvent) => void;
-  'server:removed': (event: ServerRemovedEvent) => void;
-  'message:reaction_added': (event: ReactionEvent) => void;
-  'message:reaction_removed': (event: ReactionEvent) => void;
-  /** The caller's read position moved (on another of their sockets, or by their own PUT). */
-  'read:updated': (event: ReadUpdatedEvent) => void;
-  state: (state: ConnectionState) => void;
-  /** After a reconnect: the channel was rejoined and `count` missed messages were delivered. */
-  'caught-up': (event: { channelId: string; count: number }) => void;
-  /** After a reconnect the channel could not be joined again (e.g. the user left its server meanwhile). */
-  'rejoin-failed': (event: { channelId: string; error: ChorusError }) => void;
-}
+export { newNonce, type ChatSocket, type ChorusSocketEvents, type ConnectionState, type SocketOptions } from './socket-types.js';
 
 interface Joined {
   serverId?: string;
@@ -68,11 +33,6 @@ const idAt = (ms: number) =>
   Math.max(0, Math.floor(ms / 1000))
     .toString(16)
     .padStart(8, '0') + '0'.repeat(16);
-
-let nonceCounter = 0;
-/** A send nonce: random enough per user and 10-minute window, and available outside secure contexts. */
-export const newNonce = (): string =>
-  globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${(nonceCounter++).toString(36)}-${Math.random().toString(36).slice(2)}`;
 
 /**
  * A Socket.IO connection that survives: it reconnects by itself (refreshing the access token when the
@@ -160,7 +120,7 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
     this.joined.set(channelId, entry);
     try {
       const channel = await this.joinRoom(channelId);
-      entry.serverId = channel.serverId;
+      if (channel.serverId !== null) entry.serverId = channel.serverId;
       return channel;
     } catch (err) {
       this.joined.delete(channelId);
@@ -190,6 +150,27 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
     );
     if (!ack.ok) throw ChorusError.fromAck(ack.error);
     return { message: ack.message, duplicate: ack.duplicate === true };
+  }
+
+  /** SPEC 11: online / idle / dnd / invisible (others see invisible as offline). */
+  async setPresence(status: PresenceStatus): Promise<void> {
+    const ack = PresenceSetAckSchema.parse(
+      await this.ack('presence:set', () => this.raw.timeout(this.ackTimeout).emitWithAck('presence:set', { status })),
+    );
+    if (!ack.ok) throw ChorusError.fromAck(ack.error);
+  }
+
+  /** Watches a server's presence: the members not offline now; `presence:updated` events follow. Not renewed after a reconnect: subscribe again on `state` connected. */
+  async subscribePresence(serverId: string): Promise<PresenceEntry[]> {
+    const ack = PresenceSubscribeAckSchema.parse(
+      await this.ack('presence:subscribe', () => this.raw.timeout(this.ackTimeout).emitWithAck('presence:subscribe', { serverId })),
+    );
+    if (!ack.ok) throw ChorusError.fromAck(ack.error);
+    return ack.presences;
+  }
+
+  unsubscribePresence(serverId: string): void {
+    if (this.raw.connected) this.raw.emit('presence:unsubscribe', { serverId }, () => undefined);
   }
 
   typing(channelId: string): void {
@@ -233,48 +214,14 @@ export class ChorusSocket extends Emitter<ChorusSocketEvents> {
   }
 
   private wire() {
-    const parse =
-      <S extends z.ZodType>(schema: S, handler: (value: z.output<S>) => void) =>
-      (raw: unknown) => {
-        const parsed = schema.safeParse(raw);
-        if (parsed.success) handler(parsed.data);
-      };
     const s = this.raw;
-    s.on(
-      'message:created',
-      parse(Message, (m) => void this.deliver(m)),
-    );
-    s.on(
-      'message:updated',
-      parse(Message, (m) => this.emit('message:updated', m)),
-    );
-    s.on(
-      'message:deleted',
-      parse(MessageDeletedEvent, (e) => this.emit('message:deleted', e)),
-    );
-    s.on(
-      'typing:start',
-      parse(TypingEvent, (e) => this.emit('typing:start', e)),
-    );
-    s.on(
-      'message:reaction_added',
-      parse(ReactionEvent, (e) => this.emit('message:reaction_added', e)),
-    );
-    s.on(
-      'message:reaction_removed',
-      parse(ReactionEvent, (e) => this.emit('message:reaction_removed', e)),
-    );
-    s.on(
-      'read:updated',
-      parse(ReadUpdatedEvent, (e) => this.emit('read:updated', e)),
-    );
-    s.on(
-      'server:removed',
-      parse(ServerRemovedEvent, (e) => {
-        for (const [id, entry] of this.joined) if (entry.serverId === e.serverId) this.joined.delete(id);
-        this.emit('server:removed', e);
-      }),
-    );
+    forwardServerEvents(s, {
+      emit: (event, ...args) => this.emit(event, ...args),
+      deliver: (m) => void this.deliver(m),
+      serverRemoved: (serverId) => {
+        for (const [id, entry] of this.joined) if (entry.serverId === serverId) this.joined.delete(id);
+      },
+    });
 
     s.on('connect', () => {
       const again = this.everConnected;

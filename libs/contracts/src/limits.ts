@@ -26,6 +26,15 @@ export const LIMITS = {
   channelNameMaxChars: 100,
   channelTopicMaxChars: 1024,
   searchQueryMaxChars: 100,
+  /** Profiles (SPEC 10). */
+  displayNameMinChars: 1,
+  displayNameMaxChars: 32,
+  bioMaxChars: 190,
+  avatarUrlMaxChars: 2048,
+  /** People search (`GET /api/users?q=`). */
+  userSearchMin: 1,
+  userSearchMax: 50,
+  userSearchDefault: 20,
   /** Default send rate limit: accepted sends per rolling window per user across the fleet. */
   sendRateLimit: 10,
   sendRateWindowMs: 10_000,

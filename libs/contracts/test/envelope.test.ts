@@ -5,7 +5,7 @@ const message = {
   id: '6740a1b2000000000000002a',
   channelId: '6740a1b2c3d4e5f601234567',
   serverId: '6740a1b2c3d4e5f601234568',
-  author: { id: '6740a1b2c3d4e5f601234569', username: 'ada' },
+  author: { id: '6740a1b2c3d4e5f601234569', username: 'ada', displayName: 'ada', avatarUrl: null },
   content: 'hello',
   createdAt: '2026-11-21T14:00:00.000Z',
   editedAt: null,

@@ -2,8 +2,8 @@ import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import {
   AUTHZ_CACHE_TTL_MS,
   AUTHZ_TIMEOUT_MS,
+  AuthzResponse,
   ChannelListResponse,
-  type AuthzResponse,
   type ChannelListRequest,
   type TopologyNames,
 } from '@chorus/contracts';
@@ -22,6 +22,8 @@ export interface AuthzClientOptions {
 export interface AuthzClient {
   /** Membership's answer for (user, channel). Throws AppError UNAVAILABLE when membership does not answer. */
   check(userId: string, channelId: string): Promise<AuthzResponse>;
+  /** The user's profile and servers (not cached: asked once per connection). Null when there is no such user. */
+  user(userId: string): Promise<UserAnswer | null>;
   /** The channels a user may read: of one server, or their DMs (never cached: it is one request per page view). */
   channels(request: ChannelListRequest): Promise<ChannelListResponse>;
   /** Drop cached answers: call on member.left / server.deleted / channel.deleted. */
@@ -38,6 +40,7 @@ export interface AuthzClient {
 
 /** Membership said yes: the channel (with its server) and the caller's role there. */
 export type ChannelAccess = Extract<AuthzResponse, { status: 'allowed' }>;
+export type UserAnswer = Extract<AuthzResponse, { status: 'user' }>;
 
 /** The channel list when allowed, else the same AppErrors as `requireAccess` (a server instead of a channel). */
 export function requireChannelList(answer: ChannelListResponse): Extract<ChannelListResponse, { status: 'allowed' }> {
@@ -64,6 +67,8 @@ export function requireAccess(answer: AuthzResponse): ChannelAccess {
       return answer;
     case 'not_member':
       throw new AppError('NOT_MEMBER', 'You are not a member of this channel’s server');
+    case 'user':
+      throw new AppError('INTERNAL', 'Authorization answered a different question');
     case 'not_found':
       throw new AppError('NOT_FOUND', 'Channel not found');
     case 'invalid':
@@ -120,6 +125,12 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
         .finally(() => inflight.delete(key));
       inflight.set(key, request);
       return request;
+    },
+    async user(userId) {
+      const answer = await rpc.request({ userId, scope: 'user' }, AuthzResponse);
+      if (answer.status === 'user') return answer;
+      if (answer.status === 'not_found') return null;
+      throw new AppError('UNAVAILABLE', `Authorization service answered ${answer.status} to a user request`);
     },
     channels: (request) => rpc.request(request, ChannelListResponse),
     forgetMember(userId, serverId) {

@@ -3,12 +3,15 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { LIMITS } from '@chorus/contracts';
-import type { AmqpConnectionManager, EventPublisher, Logger, Metrics, TokenVerifier } from '@chorus/runtime';
+import type { AmqpConnectionManager, AuthzClient, EventPublisher, Logger, Metrics, TokenVerifier } from '@chorus/runtime';
 import { authenticate } from './auth/handshake.js';
 import type { Authorizer } from './channels/authorize.js';
 import { registerChannelHandlers } from './channels/handlers.js';
 import type { GatewayConfig } from './config.js';
 import { createHealthApp } from './health/http.js';
+import { loadUser, trackPresence } from './presence/connection.js';
+import { registerPresenceHandlers } from './presence/handlers.js';
+import type { PresenceStore } from './presence/presence-store.js';
 import { createRoomsAdapter, roomsChannelPrefix } from './redis.js';
 import { createInFlight } from './send/inflight.js';
 import { createSendPath } from './send/send-path.js';
@@ -28,6 +31,12 @@ export interface GatewayDeps {
   publisher: EventPublisher;
   /** Membership answers (cached) with the epoch joins compare against. */
   authorizer: Authorizer;
+  /** Asked once per connection who the user is (profile and servers, SPEC 10–11). */
+  authz: AuthzClient;
+  /** Where this gateway's users' presence is kept (SPEC 11). */
+  presence: PresenceStore;
+  /** Connections wait for this (the start-up presence reset) before their presence is recorded. */
+  presenceReady?: Promise<void>;
   verifyToken: TokenVerifier;
   /** True while the broker consumers are attached (part of readiness). */
   consumersUp(): boolean;
@@ -66,7 +75,7 @@ export interface Gateway {
 
 /** The gateway's transport: HTTP (probes, metrics) + Socket.IO over the Redis adapter + the socket handlers. No I/O here. */
 export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gateway {
-  const { logger, redis, redisSub, broker, publisher, authorizer, metrics } = deps;
+  const { logger, redis, redisSub, broker, publisher, authorizer, presence, metrics } = deps;
   let accepting = true;
 
   const readiness = () => ({
@@ -100,11 +109,17 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
   metrics?.gauge('chorus_gateway_publish_in_flight', 'Published messages waiting for the broker confirm', () => publisher.inFlight);
 
   io.use(authenticate(deps.verifyToken, logger));
+  io.use(loadUser(deps.authz, logger));
+  const presenceReady = deps.presenceReady;
+  if (presenceReady) io.use((_socket, next) => void presenceReady.then(() => next()));
   io.on('connection', (socket) => {
     sockets.add(socket);
+    // The one user room (SPEC 10's DMs and presence, SPEC 13's read state).
     void socket.join(userRoom(socket.data.user.id));
     socket.on('disconnect', () => sockets.remove(socket));
+    trackPresence(socket, presence, logger);
     installGuard(socket, { ratePerSecond: config.SOCKET_EVENT_RATE, burst: config.SOCKET_EVENT_BURST, logger });
+    registerPresenceHandlers(socket, { store: presence, logger });
     registerChannelHandlers(socket, { authorizer, logger, maxJoinedChannels: config.MAX_JOINED_CHANNELS });
     registerTypingHandler(socket, { redis, prefix: config.REDIS_PREFIX, throttleMs: config.TYPING_THROTTLE_MS, logger });
     sendPath.register(socket);

@@ -44,6 +44,9 @@ const schema = z.object({
   SOCKET_EVENT_BURST: env.int(60, 1, 100_000),
   /** Channels one socket may be joined to at once. */
   MAX_JOINED_CHANNELS: env.int(500, 1, 100_000),
+  /** Presence (SPEC 11): each gateway renews a lease this often; one that stops is swept after the lease ran out. */
+  PRESENCE_HEARTBEAT_MS: env.int(5_000, 100, 60_000),
+  PRESENCE_LEASE_MS: env.int(15_000, 500, 120_000),
 });
 
 export type GatewayConfig = z.infer<typeof schema> & { readonly JWT_PUBLIC_KEY: string };

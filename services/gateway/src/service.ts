@@ -17,6 +17,8 @@ import { withBackPressure } from './broker/back-pressure.js';
 import { startGatewayConsumers, type GatewayConsumers } from './broker/consumers.js';
 import { createAuthorizer } from './channels/authorize.js';
 import type { GatewayConfig } from './config.js';
+import { startPresence } from './presence/lease.js';
+import type { PresenceStore } from './presence/presence-store.js';
 import { createRedisClients, redisReady, type RedisClients } from './redis.js';
 
 export interface GatewayService extends RunningService {
@@ -26,6 +28,7 @@ export interface GatewayService extends RunningService {
   publisher: EventPublisher;
   authz: AuthzClient;
   consumers: GatewayConsumers;
+  presence: PresenceStore;
 }
 
 /**
@@ -53,6 +56,8 @@ export function createGatewayService(config: GatewayConfig, logger: Logger): Gat
   const authorizer = createAuthorizer(authz);
   const verifyToken = createTokenVerifier({ publicKey: config.JWT_PUBLIC_KEY, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
 
+  const { store: presence, ready: presenceReset, stop: stopPresence } = startPresence(redis.redis, config, logger);
+
   const gateway = createGateway(
     {
       logger,
@@ -61,6 +66,9 @@ export function createGatewayService(config: GatewayConfig, logger: Logger): Gat
       broker,
       publisher,
       authorizer,
+      authz,
+      presence,
+      presenceReady: presenceReset,
       verifyToken,
       // Asked only once requests arrive, after the consumers below exist.
       consumersUp: () => consumers.membership.isUp() && consumers.broadcast.isUp(),
@@ -77,10 +85,15 @@ export function createGatewayService(config: GatewayConfig, logger: Logger): Gat
     authorizer,
     sockets: gateway.sockets,
     logger,
+    presence,
   });
-  const ready = Promise.all([redisReady(redis.redis), redisReady(redis.sub), consumers.membership.ready, consumers.broadcast.ready]).then(
-    () => undefined,
-  );
+  const ready = Promise.all([
+    redisReady(redis.redis),
+    redisReady(redis.sub),
+    consumers.membership.ready,
+    consumers.broadcast.ready,
+    presenceReset,
+  ]).then(() => undefined);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -91,6 +104,7 @@ export function createGatewayService(config: GatewayConfig, logger: Logger): Gat
     publisher,
     authz,
     consumers,
+    presence,
     ready,
     stop: () =>
       (stopping ??= runSteps(logger, [
@@ -99,6 +113,8 @@ export function createGatewayService(config: GatewayConfig, logger: Logger): Gat
         { name: 'hand broadcasts to the fleet', run: () => consumers.broadcast.cancel() },
         { name: 'drain sends', run: () => gateway.drain(Math.max(500, config.SHUTDOWN_TIMEOUT_MS - 2_500)) },
         { name: 'disconnect clients', run: () => gateway.close() },
+        // Whatever a disconnect did not clear (Redis was down), and this gateway's lease: users are offline at once.
+        { name: 'clear presence', run: stopPresence },
         { name: 'close the consumers', run: () => Promise.allSettled([consumers.membership.close(), consumers.broadcast.close()]) },
         { name: 'close broker', run: () => Promise.allSettled([authz.close(), publisher.close()]).then(() => broker.close()) },
         { name: 'close redis', run: () => Promise.allSettled([redis.redis.quit(), redis.sub.quit()]) },

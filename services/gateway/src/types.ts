@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import type { AuthenticatedUser, ClientToServerEvents, ServerToClientEvents } from '@chorus/contracts';
+import type { AuthenticatedUser, AuthzProfile, ClientToServerEvents, ServerToClientEvents } from '@chorus/contracts';
 
 /** Gateways talk to each other only through the adapter's own protocol; no custom inter-server events. */
 export type InterServerEvents = Record<string, never>;
@@ -7,8 +7,12 @@ export type InterServerEvents = Record<string, never>;
 /** What the gateway keeps on each socket. Local to this process (never fetched across the fleet). */
 export interface SocketData {
   user: AuthenticatedUser;
-  /** Channels this socket joined: channelId → serverId (to leave every room of a server at once). */
-  channels: Map<string, string>;
+  /** Channels this socket joined: channelId → serverId, null for a DM (to leave every room of a server at once). */
+  channels: Map<string, string | null>;
+  /** The user's display name and avatar, stamped on their messages (from membership at the handshake; `user.updated` keeps it current). */
+  profile: AuthzProfile;
+  /** The user's servers (membership at the handshake, then `member.*`): where presence is announced and may be subscribed. */
+  servers: Set<string>;
 }
 
 export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -19,3 +23,5 @@ export const channelRoom = (channelId: string): string => `channel:${channelId}`
 
 /** A user's own room: every socket of that user, on every gateway, joins it at connect (SPEC 10, 13). */
 export const userRoom = (userId: string): string => `user:${userId}`;
+/** The sockets that subscribed to a server's presence (SPEC 11). */
+export const presenceRoom = (serverId: string): string => `presence:${serverId}`;

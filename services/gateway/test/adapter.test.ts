@@ -108,7 +108,7 @@ describe('sharded redis adapter over ioredis', () => {
       id: '6740a1b2000000000000002a',
       channelId,
       serverId: 'dddddddddddddddddddddddd',
-      author: { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', username: 'ada' },
+      author: { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', username: 'ada', displayName: 'ada', avatarUrl: null },
       content: 'from lua',
       nonce: 'n-1',
       createdAt: '2026-11-21T14:00:00.000Z',

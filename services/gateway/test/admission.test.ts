@@ -32,7 +32,7 @@ const messageFor = (id: string, userId: string, nonce: string | undefined, chann
   id,
   channelId,
   serverId: newId(),
-  author: { id: userId, username: 'ada' },
+  author: { id: userId, username: 'ada', displayName: 'ada', avatarUrl: null },
   content: 'hi',
   ...(nonce ? { nonce } : {}),
   createdAt: new Date().toISOString(),

@@ -4,6 +4,8 @@ import {
   AUTHZ_REQUEST_TTL_MS,
   AuthzRequest,
   ChannelJoinAckSchema,
+  DM_ACTIVITY_BINDINGS,
+  declareWorkQueue,
   MessageSendAckSchema,
   ReactionEvent,
   ReadUpdatedEvent,
@@ -100,7 +102,67 @@ describe('what the gateway publishes', () => {
   });
 });
 
+describe('what the gateway publishes for a DM (SPEC 10)', () => {
+  it('dm.activity v1 after each DM message; the message reaches the recipient’s user room once, without a join', async () => {
+    await declareWorkQueue(ch, names, names.dmActivityQueue, DM_ACTIVITY_BINDINGS);
+    const ada = newUser('ada');
+    const bob = newUser('bob');
+    const dmId = authz.directory.addDm(ada, bob);
+    const adaClient = await connectClient(gw.url, signToken(iso, ada));
+    const bobClient = await connectClient(gw.url, signToken(iso, bob));
+    ChannelJoinAckSchema.parse(await request(adaClient, 'channel:join', { channelId: dmId }));
+    const adaGot = record(adaClient, 'message:created');
+    const bobGot = record(bobClient, 'message:created');
+    const ack = MessageSendAckSchema.parse(await request(adaClient, 'message:send', { channelId: dmId, content: 'psst' }));
+    if (!ack.ok) throw new Error(JSON.stringify(ack));
+    expect(ack.message.serverId).toBeNull();
+    const [msg] = await waitFor(async () => {
+      const got = await drain(names.dmActivityQueue);
+      return got.length ? got : undefined;
+    }, 'dm.activity on its queue');
+    expect(msg!.fields.routingKey).toBe('dm.activity.v1');
+    expect(msg!.properties.deliveryMode).toBe(2);
+    const parsed = parseEnvelope(JSON.parse(msg!.content.toString('utf8')));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.envelope).toMatchObject({
+      type: 'dm.activity',
+      version: 1,
+      producer: 'gateway',
+      payload: { channelId: dmId, messageId: ack.message.id, senderId: ada.id, recipientIds: [ada.id, bob.id] },
+    });
+    await waitFor(() => bobGot.length === 1 && adaGot.length === 1, 'both recipients got the message');
+    // Ada's socket is in the DM's room and her user room; a later message proves nothing else was coming.
+    await request(adaClient, 'message:send', { channelId: dmId, content: 'again' });
+    await waitFor(() => bobGot.length === 2 && adaGot.length === 2, 'the second message');
+    expect(adaGot.map((m) => m.content)).toEqual(['psst', 'again']);
+    expect(bobGot.map((m) => m.content)).toEqual(['psst', 'again']);
+  });
+});
+
 describe('what the gateway consumes', () => {
+  it('user.updated: the user’s next message carries the new display name and avatar; an invalid one is dead-lettered', async () => {
+    const ada = newUser('ada');
+    const { channelIds } = authz.directory.addServer(ada);
+    const client = await connectClient(gw.url, signToken(iso, ada));
+    await events.publishRaw(
+      'user.updated.v1',
+      Buffer.from(
+        JSON.stringify({
+          ...createEnvelope('user.updated', 1, { userId: ada.id, displayName: 'A', avatarUrl: null }, 'membership'),
+          payload: { userId: 'x' },
+        }),
+      ),
+    );
+    await events.publish('user.updated', 1, { userId: ada.id, displayName: 'Ada!', avatarUrl: 'https://example.com/a.png' }, 'membership');
+    await waitFor(async () => {
+      const ack = MessageSendAckSchema.parse(await request(client, 'message:send', { channelId: channelIds[0], content: 'who am i' }));
+      return ack.ok && ack.message.author.displayName === 'Ada!' ? ack : undefined;
+    }, 'a message with the new profile');
+    const dlq = names.dlq(names.gatewayMembershipQueue('all'));
+    await waitFor(async () => ((await ch.checkQueue(dlq)).messageCount >= 1 ? true : undefined), 'the invalid user.updated dead-lettered');
+    await ch.purgeQueue(dlq);
+  });
+
   it('invalid envelopes on the broadcast queue go to its DLQ, never to clients, and the consumer keeps going', async () => {
     const ada = newUser('ada');
     const { serverId, channelIds } = authz.directory.addServer(ada);
@@ -112,7 +174,7 @@ describe('what the gateway consumes', () => {
       id: newId(),
       channelId,
       serverId,
-      author: { id: ada.id, username: ada.username },
+      author: { id: ada.id, username: ada.username, displayName: ada.username, avatarUrl: null },
       content: 'ok',
       createdAt: new Date().toISOString(),
       editedAt: new Date().toISOString(),

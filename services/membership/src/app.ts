@@ -32,6 +32,11 @@ import { createMemberService } from './members/member.service.js';
 import { membersRoutes } from './members/members.routes.js';
 import { optionalAuth, outageMapper } from './http/middleware.js';
 import { docsRoutes } from './docs/docs.routes.js';
+import { createUserLimiter } from './auth/rate-limit.js';
+import { createProfileService } from './users/profile.service.js';
+import { createDmService } from './dms/dm.service.js';
+import { dmsRoutes } from './dms/dms.routes.js';
+import { createPresenceReader } from './members/presence-reader.js';
 
 /** What the HTTP app needs, already connected (main.ts or a test builds these). */
 export interface AppDeps {
@@ -80,7 +85,16 @@ export function createApp(deps: AppDeps, config: MembershipConfig): Express {
     }),
   );
   app.use(docsRoutes());
-  app.use(usersRoutes({ users, auth }));
+  const searchLimiter = createUserLimiter(redis, `${config.REDIS_PREFIX}people:search`, {
+    points: config.USER_SEARCH_PER_WINDOW,
+    windowSeconds: config.USER_SEARCH_WINDOW_SECONDS,
+  });
+  const writeLimiter = createUserLimiter(redis, `${config.REDIS_PREFIX}people:write`, {
+    points: config.PEOPLE_WRITES_PER_WINDOW,
+    windowSeconds: config.PEOPLE_WRITES_WINDOW_SECONDS,
+  });
+  app.use(usersRoutes({ users, profiles: createProfileService({ users, events }), auth, searchLimiter, writeLimiter }));
+  app.use(dmsRoutes({ dms: createDmService({ models, users }), auth, writeLimiter }));
   app.use(categoriesRoutes({ categories }));
   app.use(
     serversRoutes({
@@ -90,7 +104,8 @@ export function createApp(deps: AppDeps, config: MembershipConfig): Express {
     }),
   );
   app.use(channelsRoutes({ channels: createChannelService({ models, events, channelCache }), auth }));
-  app.use(membersRoutes({ members: createMemberService({ models, events }), auth }));
+  const presence = createPresenceReader(redis, config.REDIS_PREFIX);
+  app.use(membersRoutes({ members: createMemberService({ models, events, presence }), auth }));
   app.use(outageMapper(() => Object.values(deps.readiness()).every(Boolean)));
   return finishApp(app, logger);
 }

@@ -22,6 +22,11 @@ const schema = z.object({
   /** Accounts one client IP may create (attempts, taken names included) per window. */
   REGISTRATIONS_PER_IP: env.int(20, 1, 1_000_000),
   REGISTRATION_WINDOW_SECONDS: env.int(3600, 1, 7 * 24 * 3600),
+  /** People search (`GET /api/users?q=`) per user, and profile edits + DM opens per user (SPEC 10). */
+  USER_SEARCH_PER_WINDOW: env.int(30, 1, 1_000_000),
+  USER_SEARCH_WINDOW_SECONDS: env.int(10, 1, 3600),
+  PEOPLE_WRITES_PER_WINDOW: env.int(30, 1, 1_000_000),
+  PEOPLE_WRITES_WINDOW_SECONDS: env.int(10, 1, 3600),
   /** Authorization RPC: unacknowledged requests one replica works on at once. */
   AUTHZ_PREFETCH: env.int(100, 1, 10_000),
   /** How long a replica trusts its in-process channel → server cache (deletions invalidate it sooner). */

@@ -7,6 +7,10 @@ import { createApp } from './app.js';
 import { createAuthorizer } from './authz/authorizer.js';
 import { startAuthzResponder } from './authz/authz-responder.js';
 import { startCacheInvalidation } from './authz/cache-invalidation.js';
+import { createDmDirectory } from './authz/dm-directory.js';
+import { startDmActivityConsumer } from './dms/dm-activity.consumer.js';
+import { createDmService } from './dms/dm.service.js';
+import { createUserRepository } from './users/user.repository.js';
 
 /** The whole service minus the process: connections, the HTTP app, and the consumers once ready. */
 export interface MembershipService extends RunningService {
@@ -52,12 +56,20 @@ export function createMembershipService(config: MembershipConfig, logger: Logger
       startAuthzResponder({
         connection,
         names,
-        authorize: createAuthorizer(infra.models, infra.channelCache),
+        authorize: createAuthorizer(infra.models, infra.channelCache, createDmDirectory(infra.models, config.CHANNEL_CACHE_MAX_ENTRIES)),
         logger,
         prefetch: config.AUTHZ_PREFETCH,
         metrics,
       }),
       startCacheInvalidation({ connection, names, instanceId: config.INSTANCE_ID, cache: infra.channelCache, logger }),
+      startDmActivityConsumer({
+        connection,
+        names,
+        dms: createDmService({ models: infra.models, users: createUserRepository(infra.models) }),
+        redis: infra.redis,
+        redisPrefix: config.REDIS_PREFIX,
+        logger,
+      }),
     ];
     await Promise.all(consumers.map((c) => c.ready));
     infra.outbox.startRelay();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import amqplib, { type Channel as AmqpChannel, type ChannelModel } from 'amqplib';
-import { AuthzResponse, ChannelListResponse, ServerDetail, topologyNames, type AuthResponse } from '@chorus/contracts';
+import { AuthzResponse, ChannelListResponse, DmChannel, ServerDetail, topologyNames, type AuthResponse } from '@chorus/contracts';
 import { connectBroker, createAuthzClient, createLogger, type AmqpConnectionManager, type AuthzClient } from '@chorus/runtime';
 import { sampleSum } from '../../../test/support/metrics.js';
 import { waitFor } from '../../../test/support/wait.js';
@@ -164,8 +164,19 @@ describe('authorization RPC (contract: libs/contracts broker/rpc.ts)', () => {
     expect((await client.channels({ kind: 'server-channels', userId: member.user.id, serverId: s.id })).status).toBe('not_member');
   });
 
-  it('dm-channels answers an (empty, until DMs exist) list; malformed channel-list requests → invalid', async () => {
+  it('dm-channels answers the caller’s DMs (empty before any); malformed channel-list requests → invalid', async () => {
     expect(await client.channels({ kind: 'dm-channels', userId: member.user.id })).toEqual({
+      status: 'allowed',
+      serverId: null,
+      channels: [],
+    });
+    const dm = DmChannel.parse((await h.api.post('/api/dms').set('authorization', bearer(member)).send({ userId: owner.user.id })).body);
+    expect(await client.channels({ kind: 'dm-channels', userId: member.user.id })).toEqual({
+      status: 'allowed',
+      serverId: null,
+      channels: [{ id: dm.id, name: 'dm' }],
+    });
+    expect(await client.channels({ kind: 'dm-channels', userId: stranger.user.id })).toEqual({
       status: 'allowed',
       serverId: null,
       channels: [],

@@ -5,6 +5,8 @@ import { Spinner } from '../components/Spinner';
 import { useSession } from '../features/auth/session';
 import { ConnectionBanner, RealtimeProvider } from '../features/realtime/socket';
 import { CreateServerDialog } from '../features/servers/CreateServerDialog';
+import { ProfileEditor } from '../features/dms/ProfileEditor';
+import { useMe } from '../features/dms/api';
 import { ServerRail } from '../features/servers/ServerRail';
 import { ThemeToggle } from '../features/theme/theme';
 
@@ -13,6 +15,8 @@ export function AppShell() {
   const { user, logout } = useSession();
   const location = useLocation();
   const [creating, setCreating] = useState(false);
+  const [editingProfile, setEditingProfile] = useState(false);
+  const { data: me } = useMe();
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
 
   return (
@@ -27,9 +31,12 @@ export function AppShell() {
             <ConnectionBanner />
             <span className="spacer" />
             <span className="me">
-              <Avatar name={user.username} size={28} />
-              <span>{user.username}</span>
+              <Avatar name={me?.displayName ?? user.username} size={28} />
+              <span>{me?.displayName ?? user.username}</span>
             </span>
+            <button type="button" onClick={() => setEditingProfile(true)}>
+              Edit profile
+            </button>
             <ThemeToggle />
             <button type="button" onClick={() => void logout()}>
               Log out
@@ -43,6 +50,7 @@ export function AppShell() {
         </div>
       </div>
       <CreateServerDialog open={creating} onClose={() => setCreating(false)} />
+      <ProfileEditor open={editingProfile} onClose={() => setEditingProfile(false)} />
     </RealtimeProvider>
   );
 }

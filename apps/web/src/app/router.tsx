@@ -9,6 +9,7 @@ const ExplorePage = lazy(() => import('../features/servers/ExplorePage'));
 const ServerLayout = lazy(() => import('../features/servers/ServerLayout'));
 const ServerIndex = lazy(() => import('../features/servers/ServerLayout').then((m) => ({ default: m.ServerIndex })));
 const ChannelPage = lazy(() => import('../features/messages/ChannelPage'));
+const DmPage = lazy(() => import('../features/dms/DmPage'));
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -27,6 +28,7 @@ export const router = createBrowserRouter([
           { path: 'channels/:channelId', element: <ChannelPage />, loader: channelLoader },
         ],
       },
+      { path: 'dms/:channelId', element: <DmPage /> },
       { path: '*', element: <Navigate to="/explore" replace /> },
     ],
   },

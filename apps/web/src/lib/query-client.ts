@@ -22,6 +22,10 @@ export const keys = {
   isMember: (serverId: string) => ['server', serverId, 'isMember'] as const,
   members: (serverId: string) => ['server', serverId, 'members'] as const,
   messages: (channelId: string) => ['messages', channelId] as const,
+  dms: ['dms'] as const,
+  people: (q: string) => ['people', q] as const,
+  /** A user's status as others see it (SPEC 11), fed by member lists and `presence:updated`. */
+  presence: (userId: string) => ['presence', userId] as const,
   readStates: (serverId: string) => ['read-states', serverId] as const,
   allReadStates: ['read-states'] as const,
 };

@@ -14,7 +14,26 @@ export const EVENT_PAYLOADS = {
   'message.updated': { 1: Message },
   /** history → gateways: a deleted message, to broadcast to its channel. */
   'message.deleted': {
-    1: z.object({ id: ObjectIdString, channelId: ObjectIdString, serverId: ObjectIdString, deletedBy: ObjectIdString }),
+    1: z.object({ id: ObjectIdString, channelId: ObjectIdString, serverId: ObjectIdString.nullable(), deletedBy: ObjectIdString }),
+  },
+  /**
+   * membership → gateways: a user's profile changed. Gateways drop their cached authorization answers
+   * for the user (they carry the author profile stamped on new messages), so the next send shows it.
+   */
+  'user.updated': {
+    1: z.object({ userId: ObjectIdString, displayName: z.string(), avatarUrl: z.string().nullable() }),
+  },
+  /**
+   * gateway → membership: a message was accepted in a DM channel. Membership keeps each DM's
+   * `lastMessageId` (GET /api/dms order) and the two users' DM partners (who hears their presence).
+   */
+  'dm.activity': {
+    1: z.object({
+      channelId: ObjectIdString,
+      messageId: ObjectIdString,
+      senderId: ObjectIdString,
+      recipientIds: z.tuple([ObjectIdString, ObjectIdString]),
+    }),
   },
   /** history → gateways: someone reacted (a new (message, emoji, user)), to broadcast to the channel. */
   'reaction.added': { 1: ReactionChangedPayload },

@@ -12,14 +12,37 @@ import { ObjectIdString } from '../ids.js';
  * The answer is cacheable by the caller for AUTHZ_CACHE_TTL_MS; callers drop cached answers for a
  * (user, server) on `member.left` / `server.deleted` / `channel.deleted`, so a revoked member is refused within 1 s.
  */
-export const AuthzRequest = z.strictObject({
+export const AuthzChannelRequest = z.strictObject({
   userId: ObjectIdString,
   channelId: ObjectIdString,
 });
+/**
+ * "Who is this user?" — the gateway asks once per connection: the profile its messages are stamped with
+ * (SPEC 10; kept current by `user.updated`) and the servers its presence is announced in (SPEC 11; kept
+ * current by `member.*`).
+ */
+export const AuthzUserRequest = z.strictObject({ userId: ObjectIdString, scope: z.literal('user') });
+export const AuthzRequest = z.union([AuthzChannelRequest, AuthzUserRequest]);
 export type AuthzRequest = z.infer<typeof AuthzRequest>;
 
 /**
- * The second kind of question (SPEC 13's read states): "which channels of this server may this user
+ * A server channel (`serverId` set) or a DM channel (`serverId` null, `recipientIds` its two users:
+ * the only ones allowed, and whose user rooms get its messages).
+ */
+export const AuthzChannel = z.object({
+  id: ObjectIdString,
+  serverId: ObjectIdString.nullable(),
+  name: z.string(),
+  recipientIds: z.tuple([ObjectIdString, ObjectIdString]).optional(),
+});
+export type AuthzChannel = z.infer<typeof AuthzChannel>;
+
+/** A user's profile as a message sent now is stamped with it (SPEC 10; the username comes from the token). */
+export const AuthzProfile = z.object({ displayName: z.string(), avatarUrl: z.string().nullable() });
+export type AuthzProfile = z.infer<typeof AuthzProfile>;
+
+/**
+ * The third kind of question (SPEC 13's read states): "which channels of this server may this user
  * read?" — `{kind:'server-channels', userId, serverId}` — or, for DMs, `{kind:'dm-channels', userId}`.
  * A request without `kind` is the channel question above (so older callers keep working).
  */
@@ -44,11 +67,11 @@ export const ChannelListResponse = z.discriminatedUnion('status', [
 ]);
 export type ChannelListResponse = z.infer<typeof ChannelListResponse>;
 
-export const AuthzChannel = z.object({ id: ObjectIdString, serverId: ObjectIdString, name: z.string() });
-
 export const AuthzResponse = z.discriminatedUnion('status', [
-  /** The user is a member of the channel's server; `role` is `owner` for the server's owner. */
+  /** The user is a member of the channel's server (or a recipient of the DM); `role` is `owner` for the server's owner (never in a DM). */
   z.object({ status: z.literal('allowed'), channel: AuthzChannel, role: z.enum(['owner', 'member']) }),
+  /** The answer to a user request (`not_found` when there is no such user). */
+  z.object({ status: z.literal('user'), profile: AuthzProfile, serverIds: z.array(ObjectIdString) }),
   /** The channel exists; the user is not a member of its server. */
   z.object({ status: z.literal('not_member'), channel: AuthzChannel }),
   /** No such channel. */

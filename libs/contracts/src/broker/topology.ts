@@ -9,9 +9,10 @@
  *                                      (one gateway of the fleet
  *                                      takes each and emits it to the room through the Redis adapter,
  *                                      so every event reaches clients once, not once per gateway)
- *   <p>.gateway.membership.<instance>  exclusive, auto-delete  ← member.*, server.deleted.*, channel.deleted.*
+ *   <p>.gateway.membership.<instance>  exclusive, auto-delete  ← member.*, server.deleted.*, channel.deleted.*, user.updated.*
  *                                      (every gateway gets every membership change: each one drops its
  *                                      own caches and removes its own sockets from rooms)
+ *   <p>.membership.dm-activity  durable  ← dm.activity.*   (membership: DM order and partners)
  *   <p>.membership.authz    durable, non-persistent requests with a TTL  (authorization RPC, see rpc.ts)
  *   <p>.membership.cache.<instance>  exclusive, auto-delete  ← server.deleted.*, channel.deleted.*
  *                                      (each membership replica drops its channel cache on deletions
@@ -27,6 +28,7 @@ export interface TopologyNames {
   historyQueue: string;
   gatewayBroadcastQueue: string;
   authzQueue: string;
+  dmActivityQueue: string;
   gatewayMembershipQueue(instanceId: string): string;
   dlq(queue: string): string;
 }
@@ -39,6 +41,7 @@ export function topologyNames(prefix = 'chorus'): TopologyNames {
     historyQueue: `${prefix}.history.events`,
     gatewayBroadcastQueue: `${prefix}.gateway.broadcast`,
     authzQueue: `${prefix}.membership.authz`,
+    dmActivityQueue: `${prefix}.membership.dm-activity`,
     gatewayMembershipQueue: (instanceId) => `${prefix}.gateway.membership.${instanceId}`,
     dlq: (queue) => `${queue}.dlq`,
   };
@@ -52,7 +55,8 @@ export const GATEWAY_BROADCAST_BINDINGS = [
   'reaction.removed.*',
   'read.updated.*',
 ] as const;
-export const GATEWAY_MEMBERSHIP_BINDINGS = ['member.*.*', 'server.deleted.*', 'channel.deleted.*'] as const;
+export const GATEWAY_MEMBERSHIP_BINDINGS = ['member.*.*', 'server.deleted.*', 'channel.deleted.*', 'user.updated.*'] as const;
+export const DM_ACTIVITY_BINDINGS = ['dm.activity.*'] as const;
 
 /** How long an authorization request may wait in its queue before RabbitMQ drops it (the caller times out first). */
 export const AUTHZ_REQUEST_TTL_MS = 5_000;

@@ -18,6 +18,7 @@ import {
   UpdateChannelRequest,
   UpdateServerRequest,
 } from '../rest/servers.js';
+import { PEOPLE_ROUTES } from './people-routes.js';
 import { ENGAGEMENT_ROUTES } from './engagement-routes.js';
 import { AUTH, V, WRITE, type RouteDoc } from './route-doc.js';
 
@@ -90,6 +91,7 @@ export const ROUTES: RouteDoc[] = [
     ok: { 200: MeResponse },
     errors: [...AUTH],
   },
+  ...PEOPLE_ROUTES,
   // Servers, categories, channels, membership (SPEC 3)
   {
     method: 'get',

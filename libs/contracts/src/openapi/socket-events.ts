@@ -15,6 +15,14 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../realtime/events.js';
+import {
+  PresenceSetAckSchema,
+  PresenceSetPayload,
+  PresenceSubscribeAckSchema,
+  PresenceSubscribePayload,
+  PresenceUnsubscribeAckSchema,
+  PresenceUpdatedEvent,
+} from '../realtime/presence.js';
 
 interface EventDoc {
   summary: string;
@@ -36,6 +44,21 @@ const CLIENT: Record<keyof ClientToServerEvents, EventDoc> = {
     ack: MessageSendAckSchema,
   },
   'typing:start': { summary: 'Typing indicator for a joined channel (no ack, not persisted)', payload: TypingStartPayload },
+  'presence:set': {
+    summary: 'Choose online / idle / dnd / invisible (invisible is shown as offline)',
+    payload: PresenceSetPayload,
+    ack: PresenceSetAckSchema,
+  },
+  'presence:subscribe': {
+    summary: 'Snapshot of a server’s members who are not offline, then presence:updated on each change (members only)',
+    payload: PresenceSubscribePayload,
+    ack: PresenceSubscribeAckSchema,
+  },
+  'presence:unsubscribe': {
+    summary: 'Stop a server’s presence updates',
+    payload: PresenceSubscribePayload,
+    ack: PresenceUnsubscribeAckSchema,
+  },
 };
 const SERVER: Record<keyof ServerToClientEvents, EventDoc> = {
   'message:created': { summary: 'A new message, to every socket in the room, in id order', payload: Message },
@@ -43,6 +66,10 @@ const SERVER: Record<keyof ServerToClientEvents, EventDoc> = {
   'message:deleted': { summary: 'A deleted message', payload: MessageDeletedEvent },
   'typing:start': { summary: 'Someone else is typing', payload: TypingEvent },
   'server:removed': { summary: 'The caller left or lost a server; its rooms were left on every gateway', payload: ServerRemovedEvent },
+  'presence:updated': {
+    summary: 'A presence change: with serverId to that server’s subscribers, without it to DM partners',
+    payload: PresenceUpdatedEvent,
+  },
   'message:reaction_added': { summary: 'Someone reacted to a message of the room (once per change)', payload: ReactionEvent },
   'message:reaction_removed': { summary: 'Someone took their reaction back (once per change)', payload: ReactionEvent },
   'read:updated': { summary: 'The caller’s read position moved forward (to all of the caller’s sockets)', payload: ReadUpdatedEvent },

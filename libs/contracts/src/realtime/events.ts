@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { ObjectIdString } from '../ids.js';
 import type { ErrorObject } from '../errors.js';
 import { Message, MessageContent, Nonce } from '../rest/messages.js';
+import type {
+  PresenceSetAck,
+  PresenceSetPayload,
+  PresenceSubscribeAck,
+  PresenceSubscribePayload,
+  PresenceUnsubscribeAck,
+  PresenceUpdatedEvent,
+} from './presence.js';
 import type { ReactionEvent, ReadUpdatedEvent } from '../engagement.js';
 
 /** Client → server payloads (SPEC 5). Every one is parsed with these before anything else happens. */
@@ -19,8 +27,8 @@ export const MessageSendPayload = z.strictObject({
 });
 export type MessageSendPayload = z.infer<typeof MessageSendPayload>;
 
-/** The channel as `channel:join` acknowledges it. */
-export const ChannelRef = z.object({ id: ObjectIdString, serverId: ObjectIdString, name: z.string() });
+/** The channel as `channel:join` acknowledges it (`serverId` null for a DM). */
+export const ChannelRef = z.object({ id: ObjectIdString, serverId: ObjectIdString.nullable(), name: z.string() });
 export type ChannelRef = z.infer<typeof ChannelRef>;
 
 /** Server → client payloads. */
@@ -61,6 +69,9 @@ export interface ClientToServerEvents {
   'channel:leave': (payload: ChannelLeavePayload, ack: (res: ChannelLeaveAck) => void) => void;
   'message:send': (payload: z.input<typeof MessageSendPayload>, ack: (res: MessageSendAck) => void) => void;
   'typing:start': (payload: TypingStartPayload) => void;
+  'presence:set': (payload: PresenceSetPayload, ack: (res: PresenceSetAck) => void) => void;
+  'presence:subscribe': (payload: PresenceSubscribePayload, ack: (res: PresenceSubscribeAck) => void) => void;
+  'presence:unsubscribe': (payload: PresenceSubscribePayload, ack: (res: PresenceUnsubscribeAck) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -69,6 +80,7 @@ export interface ServerToClientEvents {
   'message:deleted': (event: MessageDeletedEvent) => void;
   'typing:start': (event: TypingEvent) => void;
   'server:removed': (event: ServerRemovedEvent) => void;
+  'presence:updated': (event: PresenceUpdatedEvent) => void;
   'message:reaction_added': (event: ReactionEvent) => void;
   'message:reaction_removed': (event: ReactionEvent) => void;
   'read:updated': (event: ReadUpdatedEvent) => void;

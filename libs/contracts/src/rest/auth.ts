@@ -38,8 +38,15 @@ export const AuthResponse = z.object({
 });
 export type AuthResponse = z.infer<typeof AuthResponse>;
 
-/** GET /api/users/@me */
-export const MeResponse = z.object({ id: ObjectIdString, username: z.string(), createdAt: IsoDateTime });
+/** GET /api/users/@me: the caller's profile (SPEC 2 fields plus SPEC 10's displayName, avatarUrl, bio). */
+export const MeResponse = z.object({
+  id: ObjectIdString,
+  username: z.string(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+  bio: z.string(),
+  createdAt: IsoDateTime,
+});
 export type MeResponse = z.infer<typeof MeResponse>;
 
 /** GET /.well-known/jwks.json */

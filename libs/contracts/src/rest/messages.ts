@@ -21,17 +21,24 @@ export const MessageContent = z
 
 export const Nonce = z.string().min(1).max(LIMITS.nonceMaxChars);
 
-export const MessageAuthor = z.object({ id: ObjectIdString, username: z.string() });
+/** The author as of the send (SPEC 10): a later profile edit does not rewrite old messages. */
+export const MessageAuthor = z.object({
+  id: ObjectIdString,
+  username: z.string(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+});
+export type MessageAuthor = z.infer<typeof MessageAuthor>;
 
 /**
- * SPEC 4. `editedAt` is null until edited; `nonce` only when the sender gave one; `reactions` in order of
+ * SPEC 4. `editedAt` is null until edited; `nonce` only when the sender gave one; `serverId` null in a DM; `reactions` in order of
  * first use (SPEC 12) — defaulted to `[]` so a `message.created` v1 from a gateway that predates
  * reactions still parses.
  */
 export const Message = z.object({
   id: ObjectIdString,
   channelId: ObjectIdString,
-  serverId: ObjectIdString,
+  serverId: ObjectIdString.nullable(),
   author: MessageAuthor,
   content: z.string(),
   nonce: Nonce.optional(),

@@ -94,7 +94,11 @@ export const ListMembersQuery = z.strictObject({
 });
 export type ListMembersQuery = z.infer<typeof ListMembersQuery>;
 
-export const Member = z.object({ userId: ObjectIdString, username: z.string(), joinedAt: IsoDateTime });
+/** What others see of a user's presence (SPEC 11): `invisible` is shown as `offline`. */
+export const VisibleStatus = z.enum(['online', 'idle', 'dnd', 'offline']);
+export type VisibleStatus = z.infer<typeof VisibleStatus>;
+
+export const Member = z.object({ userId: ObjectIdString, username: z.string(), joinedAt: IsoDateTime, status: VisibleStatus });
 export type Member = z.infer<typeof Member>;
 export const ListMembersResponse = z.object({ members: z.array(Member) });
 export type ListMembersResponse = z.infer<typeof ListMembersResponse>;

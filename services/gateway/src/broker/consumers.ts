@@ -20,7 +20,13 @@ export function startGatewayConsumers(
   deps: MembershipDeps & { broker: AmqpConnectionManager; io: GatewayServer; names: TopologyNames; gatewayId: string },
 ): GatewayConsumers {
   const { broker, names, logger } = deps;
-  const membershipDeps: MembershipDeps = { authz: deps.authz, authorizer: deps.authorizer, sockets: deps.sockets, logger };
+  const membershipDeps: MembershipDeps = {
+    authz: deps.authz,
+    authorizer: deps.authorizer,
+    sockets: deps.sockets,
+    logger,
+    ...(deps.presence ? { presence: deps.presence } : {}),
+  };
   const membership = createConsumer({
     connection: broker,
     name: 'membership-consumer',

@@ -1,11 +1,14 @@
-import type { ChannelRef } from '@chorus/contracts';
+import type { AuthzChannel } from '@chorus/contracts';
 import { AppError, type AuthzClient } from '@chorus/runtime';
 
 /**
  * Membership's answer for (user, channel) as the gateway acts on it: the channel when allowed, an AppError
  * otherwise (NOT_FOUND, NOT_MEMBER, VALIDATION_FAILED; UNAVAILABLE when membership does not answer).
  */
-export type Authorize = (userId: string, channelId: string) => Promise<ChannelRef>;
+export type Authorize = (userId: string, channelId: string) => Promise<AllowedChannel>;
+
+/** A channel the user may use: a server's (`serverId`) or a DM (`serverId` null, `recipientIds` its two users). */
+export type AllowedChannel = AuthzChannel;
 
 export interface Authorizer {
   authorize: Authorize;
@@ -30,7 +33,7 @@ export function createAuthorizer(authz: AuthzClient): Authorizer {
       switch (answer.status) {
         case 'allowed':
           if (servers.size >= MAX_KNOWN_SERVERS) servers.clear();
-          servers.add(answer.channel.serverId);
+          if (answer.channel.serverId !== null) servers.add(answer.channel.serverId);
           return answer.channel;
         case 'not_member':
           throw new AppError('NOT_MEMBER', 'You are not a member of this channel’s server');
@@ -38,6 +41,8 @@ export function createAuthorizer(authz: AuthzClient): Authorizer {
           throw new AppError('NOT_FOUND', 'No such channel');
         case 'invalid':
           throw new AppError('VALIDATION_FAILED', answer.message);
+        case 'user':
+          throw new AppError('INTERNAL', 'Membership answered a different question');
       }
     },
     knownServers: () => [...servers],

@@ -1,7 +1,7 @@
 import { channelRoom, type GatewaySocket } from '../types.js';
 
 /** Puts a socket in a channel's room and remembers which server the channel belongs to. */
-export function joinChannel(socket: GatewaySocket, channelId: string, serverId: string): void {
+export function joinChannel(socket: GatewaySocket, channelId: string, serverId: string | null): void {
   void socket.join(channelRoom(channelId));
   socket.data.channels.set(channelId, serverId);
 }

@@ -19,11 +19,11 @@ export interface ResyncDeps {
  */
 export async function resyncMembership(deps: ResyncDeps): Promise<{ checked: number; removed: number }> {
   const { authz, authorizer, sockets, logger } = deps;
-  const pairs = new Map<string, { userId: string; channelId: string; serverId: string }>();
+  const pairs = new Map<string, { userId: string; channelId: string; serverId: string | null }>();
   const servers = new Set(authorizer.knownServers());
   for (const socket of sockets.all()) {
     for (const [channelId, serverId] of socket.data.channels) {
-      servers.add(serverId);
+      if (serverId !== null) servers.add(serverId);
       pairs.set(`${socket.data.user.id}:${channelId}`, { userId: socket.data.user.id, channelId, serverId });
     }
   }
@@ -43,7 +43,7 @@ export async function resyncMembership(deps: ResyncDeps): Promise<{ checked: num
         for (const socket of sockets.ofUser(userId)) {
           if (!leaveChannel(socket, channelId)) continue;
           removed++;
-          if (err.code !== 'NOT_MEMBER' || told.has(`${socket.id}:${serverId}`)) continue;
+          if (err.code !== 'NOT_MEMBER' || serverId === null || told.has(`${socket.id}:${serverId}`)) continue;
           told.add(`${socket.id}:${serverId}`);
           socket.emit('server:removed', { serverId });
         }

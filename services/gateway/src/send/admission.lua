@@ -34,7 +34,31 @@
 --
 -- Every message:created of a channel is SPUBLISHed by Redis itself, inside these atomic scripts, in id
 -- order: every subscriber (every gateway) receives them in that order by construction.
+--
+-- A payload is either one adapter message for the channel's room (published on shardChannel), or a
+-- bundle for a DM: NUL, then NUL-separated pairs <shard channel> NUL <adapter message> — the channel's
+-- room and each recipient's user room (those exclude the channel's room, so each socket gets it once).
+-- JSON never contains a raw NUL, so the separator cannot occur inside a part.
 local step = ARGV[1]
+
+local function publish(shardChannel, payload)
+  if string.byte(payload, 1) ~= 0 then
+    redis.call('SPUBLISH', shardChannel, payload)
+    return
+  end
+  local parts = {}
+  local pos = 2
+  while true do
+    local nxt = string.find(payload, '\0', pos, true)
+    if not nxt then
+      parts[#parts + 1] = string.sub(payload, pos)
+      break
+    end
+    parts[#parts + 1] = string.sub(payload, pos, nxt - 1)
+    pos = nxt + 1
+  end
+  for i = 1, #parts - 1, 2 do redis.call('SPUBLISH', parts[i], parts[i + 1]) end
+end
 
 local function flush(holdSeconds, shardChannel)
   local stale
@@ -43,7 +67,7 @@ local function flush(holdSeconds, shardChannel)
     if not head then break end
     local payload = redis.call('HGET', KEYS[5], head)
     if payload then
-      redis.call('SPUBLISH', shardChannel, payload)
+      publish(shardChannel, payload)
       redis.call('HDEL', KEYS[5], head)
       redis.call('ZREM', KEYS[4], head)
     else
@@ -127,7 +151,7 @@ if step == 'commit' then
     end
   end
   if not redis.call('ZSCORE', KEYS[4], id) then
-    redis.call('SPUBLISH', ARGV[7], ARGV[8])
+    publish(ARGV[7], ARGV[8])
     return redis.call('HLEN', KEYS[5])
   end
   redis.call('HSET', KEYS[5], id, ARGV[8])

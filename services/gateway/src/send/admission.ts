@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { LIMITS, Message } from '@chorus/contracts';
 import { AppError, type Logger } from '@chorus/runtime';
 import { roomShardChannel } from '../broadcast/message-created.js';
+import { loadLuaScript } from '../redis-script.js';
 import { channelRoom } from '../types.js';
 
 export type AdmitResult =
@@ -51,15 +50,6 @@ export interface AdmissionOptions {
   nonceTtlSeconds?: number;
 }
 
-let script: { lua: string; sha: string } | undefined;
-function loadScript(): { lua: string; sha: string } {
-  if (!script) {
-    const lua = readFileSync(new URL('./admission.lua', import.meta.url), 'utf8');
-    script = { lua, sha: createHash('sha1').update(lua).digest('hex') };
-  }
-  return script;
-}
-
 const unavailable = () => new AppError('UNAVAILABLE', 'Send service is temporarily unavailable, try again');
 
 /** The Redis keys of the send path, all under the configured prefix. */
@@ -91,17 +81,9 @@ export function createAdmission(options: AdmissionOptions): Admission {
   const { redis, prefix, channelPrefix, limit, windowMs, pendingTtlMs, logger } = options;
   const nonceTtl = options.nonceTtlSeconds ?? LIMITS.nonceTtlSeconds;
   const holdSeconds = Math.ceil((options.holdMs ?? 7_000) / 1000);
-  const { lua, sha } = loadScript();
+  const script = loadLuaScript(redis, new URL('./admission.lua', import.meta.url));
   const shard = (channelId: string) => roomShardChannel(channelPrefix, channelRoom(channelId));
-
-  const run = async (keys: string[], args: (string | number)[]): Promise<unknown> => {
-    try {
-      return await redis.evalsha(sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return redis.eval(lua, keys.length, ...keys, ...args);
-    }
-  };
+  const run = (keys: string[], args: (string | number)[]) => script.run(keys, args);
   const parked = async (keys: string[], args: (string | number)[]) => Number(await run(keys, args));
 
   return {

@@ -5,7 +5,7 @@ import type { Admission, AdmitResult } from './admission.js';
 import { createInFlight } from './inflight.js';
 import { createFlushTimers, createSendMessage, type SendDeps } from './send-message.js';
 
-const user = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', username: 'ada' };
+const user = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', username: 'ada', displayName: 'Ada', avatarUrl: null };
 const channel = { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', serverId: 'cccccccccccccccccccccccc', name: 'general' };
 const admittedId = '6740a1b2000000000000002a';
 /** The message a nonce already stands for (sent earlier, through any gateway). */

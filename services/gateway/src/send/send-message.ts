@@ -5,11 +5,12 @@ import {
   rateLimitedError,
   zodDetails,
   type AuthenticatedUser,
+  type AuthzProfile,
   type Message,
   type MessageSendAck,
 } from '@chorus/contracts';
 import { AppError, PublishOutcomeUnknown, type EventPublisher, type Logger } from '@chorus/runtime';
-import type { Authorize } from '../channels/authorize.js';
+import type { AllowedChannel, Authorize } from '../channels/authorize.js';
 import { ackError, fail, failure } from '../socket/ack.js';
 import type { Admission } from './admission.js';
 import type { InFlight } from './inflight.js';
@@ -18,8 +19,8 @@ export interface SendDeps {
   authorize: Authorize;
   admission: Admission;
   publisher: EventPublisher;
-  /** The `message:created` broadcast of a message in the rooms adapter's wire format (serialised once). */
-  encodeBroadcast(message: Message): string;
+  /** The `message:created` broadcast of a message in the rooms adapter's wire format (serialised once); a DM's reaches its recipients' user rooms too. */
+  encodeBroadcast(message: Message, channel: AllowedChannel): string;
   /** Called when a commit left broadcasts of the channel parked: flush it later if nobody else does. */
   parked(channelId: string): void;
   inFlight: InFlight;
@@ -34,6 +35,9 @@ export interface SendDeps {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Who sends: the token's user with the profile their messages are stamped with (SPEC 10). */
+export type Sender = AuthenticatedUser & AuthzProfile;
 
 /**
  * The send pipeline: validate → authorize (membership, cached) → admit (one Redis script: nonce, rate
@@ -52,7 +56,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * `unknown`: the nonce keeps the message, and a retry with that nonce republishes the SAME message
  * (same id; history dedupes by id) and acks it, so an unknown outcome never becomes two messages.
  */
-export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, payload: unknown) => Promise<MessageSendAck> {
+export function createSendMessage(deps: SendDeps): (user: Sender, payload: unknown) => Promise<MessageSendAck> {
   const { logger, admission } = deps;
   const pendingWaitMs = deps.pendingWaitMs ?? 8_000;
   const sleep = deps.sleep ?? defaultSleep;
@@ -68,7 +72,16 @@ export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, pay
     }
   };
 
-  const send = async (user: AuthenticatedUser, payload: unknown, ref: string): Promise<MessageSendAck> => {
+  /** A DM's message also moves the DM up its recipients' lists (membership); off the ack path, best effort. */
+  const announceDm = (message: Message, channel: AllowedChannel, ref: string) => {
+    if (!channel.recipientIds) return;
+    const activity = { channelId: channel.id, messageId: message.id, senderId: message.author.id, recipientIds: channel.recipientIds };
+    deps.publisher.publish(createEnvelope('dm.activity', 1, activity, 'gateway', ref)).catch((err: unknown) => {
+      logger.warn({ err, ref, channelId: channel.id }, 'dm.activity not published; the DM list catches up on its next message');
+    });
+  };
+
+  const send = async (user: Sender, payload: unknown, ref: string): Promise<MessageSendAck> => {
     if (!deps.accepting()) return fail('UNAVAILABLE', 'This gateway is shutting down; reconnect and send again');
     const parsed = MessageSendPayload.safeParse(payload);
     if (!parsed.success) return fail('VALIDATION_FAILED', 'Invalid message:send payload', zodDetails(parsed.error));
@@ -93,7 +106,7 @@ export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, pay
           id: admitted.id,
           channelId: channel.id,
           serverId: channel.serverId,
-          author: { id: user.id, username: user.username },
+          author: { id: user.id, username: user.username, displayName: user.displayName, avatarUrl: user.avatarUrl },
           content,
           ...(nonce !== undefined ? { nonce } : {}),
           createdAt: admitted.createdAt,
@@ -110,11 +123,12 @@ export function createSendMessage(deps: SendDeps): (user: AuthenticatedUser, pay
     }
 
     // Durable from here on: whatever Redis does now, the ack is ok.
-    const left = await admission.commit(user.id, nonce, message, deps.encodeBroadcast(message)).catch((err: unknown) => {
+    const left = await admission.commit(user.id, nonce, message, deps.encodeBroadcast(message, channel)).catch((err: unknown) => {
       logger.warn({ err, ref, messageId: message.id }, 'published, but not committed in Redis: no live broadcast, nonce not remembered');
       return 0;
     });
     if (left > 0) deps.parked(message.channelId);
+    announceDm(message, channel, ref);
     count(republish ? 'republished' : 'ok');
     return { ok: true, message };
   };

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { MessageSendPayload } from '@chorus/contracts';
 import type { EventPublisher, Logger, Metrics } from '@chorus/runtime';
-import { encodeMessageCreated } from '../broadcast/message-created.js';
+import { encodeDmMessageCreated, encodeMessageCreated } from '../broadcast/message-created.js';
 import type { Authorizer } from '../channels/authorize.js';
 import { on } from '../socket/on.js';
 import type { GatewaySocket } from '../types.js';
@@ -59,7 +59,10 @@ export function createSendPath(deps: SendPathDeps, settings: SendPathSettings): 
     authorize: deps.authorizer.authorize,
     admission,
     publisher: deps.publisher,
-    encodeBroadcast: (message) => encodeMessageCreated(settings.channelPrefix, message).payload,
+    encodeBroadcast: (message, channel) =>
+      channel.recipientIds
+        ? encodeDmMessageCreated(settings.channelPrefix, message, channel.recipientIds)
+        : encodeMessageCreated(settings.channelPrefix, message).payload,
     parked: (channelId) => flushTimers.arm(channelId),
     inFlight: deps.inFlight,
     accepting: deps.accepting,
@@ -74,7 +77,8 @@ export function createSendPath(deps: SendPathDeps, settings: SendPathSettings): 
         // A send reports its outcome (and its message id) only through its ack: without one it is refused.
         if (!ack) return;
         const end = sendSeconds?.startTimer();
-        const result = await sendMessage(socket.data.user, payload);
+        // Messages are stamped with the sender's current profile (SPEC 10; kept current by `user.updated`).
+        const result = await sendMessage({ ...socket.data.user, ...socket.data.profile }, payload);
         end?.({ result: result.ok ? (result.duplicate ? 'duplicate' : 'ok') : result.error.code });
         ack(result);
       });

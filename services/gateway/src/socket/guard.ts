@@ -2,7 +2,15 @@ import type { Logger } from '@chorus/runtime';
 import { fail } from './ack.js';
 import type { GatewaySocket } from '../types.js';
 
-export const CLIENT_EVENTS: ReadonlySet<string> = new Set(['channel:join', 'channel:leave', 'message:send', 'typing:start']);
+export const CLIENT_EVENTS: ReadonlySet<string> = new Set([
+  'channel:join',
+  'channel:leave',
+  'message:send',
+  'typing:start',
+  'presence:set',
+  'presence:subscribe',
+  'presence:unsubscribe',
+]);
 
 export interface GuardOptions {
   /** Sustained events per second a socket may send. */

@@ -52,9 +52,19 @@ export class Directory {
   readonly channels = new Map<string, { serverId: string; name: string }>();
   readonly members = new Set<string>();
   readonly owners = new Map<string, string>();
+  readonly names = new Map<string, string>();
+  readonly dms = new Map<string, [string, string]>();
+
+  /** A DM channel between two users (SPEC 10): only they are allowed; `serverId` null. */
+  addDm(a: TestUser, b: TestUser): string {
+    const id = newId();
+    this.dms.set(id, [a.id, b.id]);
+    return id;
+  }
 
   addServer(owner: TestUser, channelNames: string[] = ['general']): { serverId: string; channelIds: string[] } {
     const serverId = newId();
+    this.names.set(owner.id, owner.username);
     this.owners.set(serverId, owner.id);
     this.members.add(`${serverId}:${owner.id}`);
     const channelIds = channelNames.map((name) => {
@@ -65,12 +75,23 @@ export class Directory {
     return { serverId, channelIds };
   }
   join(serverId: string, user: TestUser): void {
+    this.names.set(user.id, user.username);
     this.members.add(`${serverId}:${user.id}`);
   }
   leave(serverId: string, user: TestUser): void {
     this.members.delete(`${serverId}:${user.id}`);
   }
+  /** Who a user is (asked once per connection): display name = username when known, their servers. */
+  user(userId: string): AuthzResponse {
+    const serverIds = [...this.members].filter((key) => key.endsWith(`:${userId}`)).map((key) => key.split(':')[0]!);
+    return { status: 'user', profile: { displayName: this.names.get(userId) ?? 'someone', avatarUrl: null }, serverIds };
+  }
   answer(userId: string, channelId: string): AuthzResponse {
+    const recipientIds = this.dms.get(channelId);
+    if (recipientIds) {
+      const ref = { id: channelId, serverId: null, name: 'dm', recipientIds };
+      return recipientIds.includes(userId) ? { status: 'allowed', channel: ref, role: 'member' } : { status: 'not_member', channel: ref };
+    }
     const channel = this.channels.get(channelId);
     if (!channel) return { status: 'not_found' };
     const ref = { id: channelId, serverId: channel.serverId, name: channel.name };
@@ -112,9 +133,11 @@ export async function startAuthzStandIn(iso: Isolated, directory = new Directory
     }
     requests.push({ body, properties: { ...msg.properties } });
     const req = AuthzRequest.safeParse(body);
-    const answer: AuthzResponse = req.success
-      ? directory.answer(req.data.userId, req.data.channelId)
-      : { status: 'invalid', message: 'bad request' };
+    const answer: AuthzResponse = !req.success
+      ? { status: 'invalid', message: 'bad request' }
+      : 'scope' in req.data
+        ? directory.user(req.data.userId)
+        : directory.answer(req.data.userId, req.data.channelId);
     const reply = () => {
       if (msg.properties.replyTo) {
         ch.sendToQueue(msg.properties.replyTo as string, Buffer.from(JSON.stringify(answer)), {

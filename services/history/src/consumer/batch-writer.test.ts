@@ -11,7 +11,7 @@ const message = (n: number, channel = 100): Message => ({
   id: hex(n),
   channelId: hex(channel),
   serverId: hex(900),
-  author: { id: hex(500), username: 'alice' },
+  author: { id: hex(500), username: 'alice', displayName: 'alice', avatarUrl: null },
   content: `m${n}`,
   createdAt: '2026-11-21T14:00:00.000Z',
   editedAt: null,

@@ -3,7 +3,7 @@ import type { EventPublisher, Logger } from '@chorus/runtime';
 import type { MessageRepository } from './message.repository.js';
 import type { PendingEvent } from './message.schema.js';
 
-export type MessageDeletedPayload = { id: string; channelId: string; serverId: string; deletedBy: string };
+export type MessageDeletedPayload = { id: string; channelId: string; serverId: string | null; deletedBy: string };
 
 /**
  * Edits and deletes reach the gateways as `message.updated` / `message.deleted` (SPEC 4/5), through a

@@ -11,8 +11,13 @@ export function toMessage(doc: MessageDoc): Message {
   return {
     id: doc._id.toHexString(),
     channelId: doc.channelId.toHexString(),
-    serverId: doc.serverId.toHexString(),
-    author: { id: doc.author.id.toHexString(), username: doc.author.username },
+    serverId: doc.serverId ? doc.serverId.toHexString() : null,
+    author: {
+      id: doc.author.id.toHexString(),
+      username: doc.author.username,
+      displayName: doc.author.displayName ?? doc.author.username,
+      avatarUrl: doc.author.avatarUrl ?? null,
+    },
     content: doc.content,
     ...(doc.nonce !== undefined && doc.nonce !== null ? { nonce: doc.nonce } : {}),
     createdAt: doc.createdAt.toISOString(),
@@ -32,8 +37,13 @@ export function toMessageDoc(message: Message): MessageDoc {
   return {
     _id: new Types.ObjectId(message.id),
     channelId: new Types.ObjectId(message.channelId),
-    serverId: new Types.ObjectId(message.serverId),
-    author: { id: new Types.ObjectId(message.author.id), username: message.author.username },
+    serverId: message.serverId === null ? null : new Types.ObjectId(message.serverId),
+    author: {
+      id: new Types.ObjectId(message.author.id),
+      username: message.author.username,
+      displayName: message.author.displayName,
+      avatarUrl: message.author.avatarUrl,
+    },
     content: message.content,
     ...mentionsOf(message.content),
     ...(message.nonce !== undefined ? { nonce: message.nonce } : {}),

@@ -198,7 +198,7 @@ export class MessageRepository {
     const scopes = new Map<string, Types.ObjectId>();
     for (const d of docs) {
       scopes.set(d.channelId.toHexString(), d.channelId);
-      scopes.set(d.serverId.toHexString(), d.serverId);
+      if (d.serverId) scopes.set(d.serverId.toHexString(), d.serverId);
     }
     const dead = await this.models.ScopeTombstone.find({ _id: { $in: [...scopes.values()] } }, { _id: 1 })
       .lean<Array<{ _id: Types.ObjectId }>>()
@@ -207,7 +207,7 @@ export class MessageRepository {
     const deadIds = new Set(dead.map((d) => d._id.toHexString()));
     const channels = new Map<string, Types.ObjectId>();
     for (const d of docs) {
-      if (deadIds.has(d.channelId.toHexString()) || deadIds.has(d.serverId.toHexString()))
+      if (deadIds.has(d.channelId.toHexString()) || (d.serverId !== null && deadIds.has(d.serverId.toHexString())))
         channels.set(d.channelId.toHexString(), d.channelId);
     }
     const res = await this.models.Message.deleteMany({ channelId: { $in: [...channels.values()] } }).exec();

@@ -11,8 +11,10 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 export interface MessageDoc {
   _id: Types.ObjectId;
   channelId: Types.ObjectId;
-  serverId: Types.ObjectId;
-  author: { id: Types.ObjectId; username: string };
+  /** Null in a DM (SPEC 10). */
+  serverId: Types.ObjectId | null;
+  /** As of the send; messages stored before profiles have no displayName/avatarUrl (read as the username / null). */
+  author: { id: Types.ObjectId; username: string; displayName?: string; avatarUrl?: string | null };
   /** Absent only on deleted messages. */
   content?: string;
   nonce?: string;
@@ -57,11 +59,13 @@ export const messageSchema = new Schema<MessageDoc>(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
     channelId: { type: Schema.Types.ObjectId, required: true },
-    serverId: { type: Schema.Types.ObjectId, required: true },
+    serverId: { type: Schema.Types.ObjectId, default: null },
     author: {
       _id: false,
       id: { type: Schema.Types.ObjectId, required: true },
       username: { type: String, required: true },
+      displayName: { type: String },
+      avatarUrl: { type: String, default: null },
     },
     content: { type: String },
     nonce: { type: String },

@@ -18,8 +18,9 @@ export interface MessageServiceDeps {
 
 /**
  * History's rules (SPEC 4), between the routes (which parse) and the repository (which stores): the
- * caller must be a member of the channel's server (membership decides, over the RPC), only the author
- * edits, the author or the server's owner deletes, and every edit or delete is announced through the
+ * caller must be a member of the channel's server or a recipient of the DM (membership decides, over the
+ * RPC), only the author edits, the author or the server's owner deletes (in a DM, where nobody is owner,
+ * the author only), and every edit or delete is announced through the
  * per-message outbox. Order of refusals: membership (403/404) → message in this channel (404) → 403.
  */
 export interface MessageService {
@@ -71,7 +72,7 @@ export function createMessageService({ repository, authz, events, reactions }: M
       const isAuthor = existing.author.id.toHexString() === user.id;
       if (!isAuthor && role !== 'owner') throw new AppError('FORBIDDEN', 'Only the author or the server owner can delete a message');
       brokerUp();
-      const serverId = existing.serverId.toHexString();
+      const serverId = existing.serverId?.toHexString() ?? null;
       const { envelope, pending } = events.deleted({ id: messageId, channelId, serverId, deletedBy: user.id }, correlationId);
       const deleted = await stored(
         repository.softDelete(channelId, messageId, { deletedBy: user.id, deletedAt: new Date(), event: pending }),

@@ -40,7 +40,7 @@ export function createReactionService({ messages, reactions, authz, announcer }:
     type: 'reaction.added' | 'reaction.removed',
     user: AuthenticatedUser,
     p: ReactionParams,
-    serverId: string,
+    serverId: string | null,
     ref?: string,
   ) =>
     announcer.announce(

@@ -1,6 +1,6 @@
 import amqplib from 'amqplib';
 import {
-  AuthzRequest,
+  AuthzChannelRequest,
   ChannelListRequest,
   declareAuthzQueue,
   type AuthzResponse,
@@ -57,7 +57,7 @@ export async function startAuthzStandIn(amqpUrl: string, names: TopologyNames): 
       const req = ChannelListRequest.safeParse(raw);
       return req.success ? list(req.data) : { status: 'invalid', message: req.error.message };
     }
-    const req = AuthzRequest.safeParse(raw);
+    const req = AuthzChannelRequest.safeParse(raw);
     if (!req.success) return { status: 'invalid', message: req.error.message };
     const channel = channels.get(req.data.channelId);
     if (!channel) return { status: 'not_found' };

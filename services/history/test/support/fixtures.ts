@@ -25,7 +25,16 @@ export function makeMessage(
   content = `message ${id}`,
 ): Message {
   const seconds = parseInt(id.slice(0, 8), 16);
-  return { id, channelId, serverId, author, content, createdAt: new Date(seconds * 1000).toISOString(), editedAt: null, reactions: [] };
+  return {
+    id,
+    channelId,
+    serverId,
+    author: { displayName: author.username, avatarUrl: null, ...author },
+    content,
+    createdAt: new Date(seconds * 1000).toISOString(),
+    editedAt: null,
+    reactions: [],
+  };
 }
 
 export const createdEnvelope = (message: Message): AnyEnvelope => createEnvelope('message.created', 1, message, 'gateway') as AnyEnvelope;

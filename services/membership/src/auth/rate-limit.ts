@@ -1,5 +1,5 @@
-import type { RateLimiterRedis } from 'rate-limiter-flexible';
-import { RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '@chorus/runtime';
 
 /**
@@ -15,4 +15,20 @@ export async function takePoint(limiter: RateLimiterRedis, key: string, unavaila
     if (res instanceof RateLimiterRes) return res.msBeforeNext;
     throw new AppError('UNAVAILABLE', unavailable);
   }
+}
+
+/** A fleet-wide budget per user (Redis), e.g. people searches or DM opens. */
+export interface UserLimiter {
+  /** Takes one point for `userId`; throws RATE_LIMITED (with Retry-After) when the window's budget is spent. */
+  take(userId: string): Promise<void>;
+}
+
+export function createUserLimiter(redis: Redis, keyPrefix: string, limits: { points: number; windowSeconds: number }): UserLimiter {
+  const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix, points: limits.points, duration: limits.windowSeconds });
+  return {
+    async take(userId) {
+      const wait = await takePoint(limiter, userId, 'Rate limiting is temporarily unavailable, try again');
+      if (wait !== undefined) throw AppError.rateLimited(wait);
+    },
+  };
 }

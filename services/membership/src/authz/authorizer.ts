@@ -1,8 +1,10 @@
 import { Types } from 'mongoose';
 import { AuthzRequest, ChannelListRequest, type AuthzResponse, type ChannelListResponse } from '@chorus/contracts';
 import type { Models } from '../db/models.js';
+import { PROFILE_FIELDS, toProfile, type ProfileDoc } from '../users/user.profile.js';
 import type { ChannelCache } from './channel-cache.js';
 import { listReadableChannels } from './channel-list.js';
+import { createDmDirectory, type DmDirectory, type DmRecipients } from './dm-directory.js';
 
 export type Authorizer = (raw: unknown) => Promise<AuthzResponse | ChannelListResponse>;
 
@@ -12,23 +14,30 @@ const invalid = (issues: Array<{ path: PropertyKey[]; message: string }>) => ({
   message: issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
 });
 
+/** A DM channel as authorization names it (SPEC 10: `serverId` null). */
+const DM_NAME = 'dm';
+
 /**
- * Requests with a `kind` are channel-list questions (channel-list.ts). The rest answer
- * "may this user read/send in this channel, and which server is it in?" Hot path: the channel
- * comes from the in-process cache; the owner needs no query; anyone else is one point lookup on the
- * unique (serverId, userId) index, projected to _id.
+ * Requests with a `kind` are channel-list questions (channel-list.ts). The rest answer "may this user
+ * read/send in this channel, and which server is it in?" Hot path: the channel comes from the in-process
+ * caches (server channels, DMs); the owner needs no query; anyone else is one point lookup on the unique
+ * (serverId, userId) index, projected to _id. A DM allows its two recipients only. Also answers "who is
+ * this user?" (profile + servers), asked once per gateway connection.
  */
-export function createAuthorizer(models: Models, channels: ChannelCache): Authorizer {
-  return async (raw) => {
-    if (hasKind(raw)) {
-      const list = ChannelListRequest.safeParse(raw);
-      return list.success ? listReadableChannels(models, list.data) : invalid(list.error.issues);
-    }
-    const request = AuthzRequest.safeParse(raw);
-    if (!request.success) return invalid(request.error.issues);
-    const { userId, channelId } = request.data;
+export function createAuthorizer(models: Models, channels: ChannelCache, dms: DmDirectory = createDmDirectory(models, 50_000)): Authorizer {
+  const dmAnswer = (channelId: string, recipientIds: DmRecipients, userId: string): AuthzResponse => {
+    const channel = { id: channelId, serverId: null, name: DM_NAME, recipientIds };
+    return recipientIds.includes(userId) ? { status: 'allowed', channel, role: 'member' } : { status: 'not_member', channel };
+  };
+
+  const channelAnswer = async (userId: string, channelId: string): Promise<AuthzResponse> => {
+    const seenDm = dms.peek(channelId);
+    if (seenDm) return dmAnswer(channelId, seenDm, userId);
     const info = await channels.get(channelId);
-    if (!info) return { status: 'not_found' };
+    if (!info) {
+      const dm = await dms.get(channelId);
+      return dm ? dmAnswer(channelId, dm, userId) : { status: 'not_found' };
+    }
     const channel = { id: info.id, serverId: info.serverId, name: info.name };
     if (info.ownerId === userId) return { status: 'allowed', channel, role: 'owner' };
     // The driver directly: no mongoose query building or casting on the hot path (ids are already valid).
@@ -37,5 +46,27 @@ export function createAuthorizer(models: Models, channels: ChannelCache): Author
       { projection: { _id: 1 } },
     );
     return member ? { status: 'allowed', channel, role: 'member' } : { status: 'not_member', channel };
+  };
+
+  const userAnswer = async (userId: string): Promise<AuthzResponse> => {
+    const id = new Types.ObjectId(userId);
+    const [user, memberships] = await Promise.all([
+      models.User.findById(id, PROFILE_FIELDS).lean<ProfileDoc>(),
+      models.Member.find({ userId: id }, { serverId: 1 }).lean(),
+    ]);
+    if (!user) return { status: 'not_found' };
+    const { displayName, avatarUrl } = toProfile(user);
+    return { status: 'user', profile: { displayName, avatarUrl }, serverIds: memberships.map((m) => m.serverId.toHexString()) };
+  };
+
+  return async (raw) => {
+    if (hasKind(raw)) {
+      const list = ChannelListRequest.safeParse(raw);
+      return list.success ? listReadableChannels(models, list.data) : invalid(list.error.issues);
+    }
+    const request = AuthzRequest.safeParse(raw);
+    if (!request.success) return invalid(request.error.issues);
+    const question = request.data;
+    return 'scope' in question ? userAnswer(question.userId) : channelAnswer(question.userId, question.channelId);
   };
 }

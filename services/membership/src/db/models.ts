@@ -6,6 +6,7 @@ import { serverSchema, type ServerDoc } from '../servers/server.schema.js';
 import { channelSchema, type ChannelDoc } from '../channels/channel.schema.js';
 import { memberSchema, type MemberDoc } from '../members/member.schema.js';
 import { outboxSchema, type OutboxDoc } from '../events/outbox.schema.js';
+import { dmSchema, type DmDoc } from '../dms/dm.schema.js';
 
 export interface Models {
   User: Model<UserDoc>;
@@ -16,6 +17,7 @@ export interface Models {
   Channel: Model<ChannelDoc>;
   Member: Model<MemberDoc>;
   Outbox: Model<OutboxDoc>;
+  Dm: Model<DmDoc>;
 }
 
 /** Compiles every model on one connection (no I/O). */
@@ -29,6 +31,7 @@ export function createModels(conn: Connection): Models {
     Channel: conn.model<ChannelDoc>('Channel', channelSchema),
     Member: conn.model<MemberDoc>('Member', memberSchema),
     Outbox: conn.model<OutboxDoc>('Outbox', outboxSchema),
+    Dm: conn.model<DmDoc>('Dm', dmSchema),
   };
 }
 

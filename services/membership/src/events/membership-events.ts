@@ -12,6 +12,8 @@ export const membershipEvent = {
     createEnvelope('member.left', 1, { serverId, userId }, 'membership', correlationId),
   serverDeleted: (serverId: string, channelIds: string[], memberIds: string[], correlationId?: string) =>
     createEnvelope('server.deleted', 1, { serverId, channelIds, memberIds }, 'membership', correlationId),
+  userUpdated: (userId: string, displayName: string, avatarUrl: string | null, correlationId?: string) =>
+    createEnvelope('user.updated', 1, { userId, displayName, avatarUrl }, 'membership', correlationId),
   channelDeleted: (serverId: string, channelId: string, correlationId?: string) =>
     createEnvelope('channel.deleted', 1, { serverId, channelId }, 'membership', correlationId),
 };

@@ -4,6 +4,7 @@ import { AppError } from '@chorus/runtime';
 import { isDuplicateKey, type Models } from '../db/models.js';
 import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import { loadServer, serverNotFound } from '../servers/server.access.js';
+import type { PresenceReader } from './presence-reader.js';
 
 export interface MemberService {
   join(serverId: string, user: AuthenticatedUser, correlationId?: string): Promise<JoinResponse>;
@@ -17,8 +18,8 @@ export interface MemberService {
  * concurrent joins (one insert wins, the other gets E11000 → ALREADY_MEMBER), and memberCount moves
  * with $inc only after the membership insert/delete itself succeeded.
  */
-export function createMemberService(deps: { models: Models; events: MembershipEvents }): MemberService {
-  const { models, events } = deps;
+export function createMemberService(deps: { models: Models; events: MembershipEvents; presence: PresenceReader }): MemberService {
+  const { models, events, presence } = deps;
   const key = (serverId: string, userId: string) => ({ serverId: new Types.ObjectId(serverId), userId: new Types.ObjectId(userId) });
 
   return {
@@ -73,7 +74,13 @@ export function createMemberService(deps: { models: Models; events: MembershipEv
         filter._id = { $gt: cursor._id };
       }
       const docs = await models.Member.find(filter, { userId: 1, username: 1, joinedAt: 1 }).sort({ _id: 1 }).limit(query.limit).lean();
-      return docs.map((d) => ({ userId: d.userId.toHexString(), username: d.username, joinedAt: d.joinedAt.toISOString() }));
+      const statuses = await presence.statuses(docs.map((d) => d.userId.toHexString()));
+      return docs.map((d, i) => ({
+        userId: d.userId.toHexString(),
+        username: d.username,
+        joinedAt: d.joinedAt.toISOString(),
+        status: statuses[i] ?? 'offline',
+      }));
     },
   };
 }

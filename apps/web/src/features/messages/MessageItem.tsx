@@ -8,8 +8,8 @@ import { ReactionBar } from '../reactions/ReactionBar';
 import { useDeleteMessage, useEditMessage } from './api';
 import { MessageText } from './MessageText';
 
-/** The name to show for an author; display names (SPEC 10) slot in here. */
-export const authorName = (author: Message['author']) => author.username;
+/** The name to show for an author: their display name as of the send (SPEC 10). */
+export const authorName = (author: Message['author']) => author.displayName || author.username;
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });

@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { ChorusSocket, ConnectionState } from '@chorus/client';
+import type { Member } from '@chorus/contracts';
 import { chorus } from '../../lib/chorus';
 import { keys } from '../../lib/query-client';
 import { useSession } from '../auth/session';
@@ -20,7 +21,8 @@ const RealtimeContext = createContext<RealtimeValue>({ socket: null, state: 'clo
  * One socket per logged-in session. Its events update the TanStack Query cache (there is no second
  * store): new, edited and deleted messages land in the channel's history (and a new author refreshes
  * the member list), reactions on their message, read positions and new messages in the unread counts,
- * a lost server leaves the side bar. The socket wrapper rejoins channels and replays what was missed after a reconnect.
+ * DM activity in the DM list, presence in the member lists, a lost server leaves the side bar. The
+ * socket wrapper rejoins channels and replays what was missed after a reconnect.
  */
 export function RealtimeProvider({ children }: { children: ReactNode }) {
   const { user } = useSession();
@@ -38,6 +40,15 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
         mergeMessages(queryClient, m.channelId, [m]);
         messageArrived(queryClient, m, userId);
         noteAuthor(queryClient, m);
+        // A DM message (in the user's own room, SPEC 10) moves its conversation to the top of the list.
+        if (m.serverId === null) void queryClient.invalidateQueries({ queryKey: keys.dms });
+      }),
+      socket.on('presence:updated', (e) => {
+        queryClient.setQueryData(keys.presence(e.userId), e.status);
+        // Someone the member list does not show yet (they joined since it loaded): load it again.
+        const members = e.serverId ? queryClient.getQueryData<Member[]>(keys.members(e.serverId)) : undefined;
+        if (e.serverId && members && !members.some((m) => m.userId === e.userId))
+          void queryClient.invalidateQueries({ queryKey: keys.members(e.serverId) });
       }),
       socket.on('message:reaction_added', (e) => applyReaction(queryClient, e, 1, userId)),
       socket.on('message:reaction_removed', (e) => applyReaction(queryClient, e, -1, userId)),

@@ -11,8 +11,11 @@ type Members = ListMembersResponse['members'];
  * every 30 s while it is on screen (`useMembers`), which also catches people who left.
  */
 export function noteAuthor(client: QueryClient, message: Message): void {
-  const members = client.getQueryData<Members>(keys.members(message.serverId));
+  const { serverId } = message;
+  // A DM (SPEC 10) has no member list.
+  if (serverId === null) return;
+  const members = client.getQueryData<Members>(keys.members(serverId));
   if (!members || members.some((m) => m.userId === message.author.id)) return;
-  void client.invalidateQueries({ queryKey: keys.members(message.serverId) });
-  void client.invalidateQueries({ queryKey: keys.server(message.serverId), exact: true });
+  void client.invalidateQueries({ queryKey: keys.members(serverId) });
+  void client.invalidateQueries({ queryKey: keys.server(serverId), exact: true });
 }
