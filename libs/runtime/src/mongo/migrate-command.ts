@@ -24,7 +24,10 @@ export async function migrateCommand(service: string, steps: (conn: Connection) 
   const mongo = connectMongo(config.MONGODB_URI, logger);
   try {
     const timeout = new Promise<never>((_r, reject) => {
-      setTimeout(() => reject(new Error(`MongoDB not reachable within ${config.MIGRATE_TIMEOUT_MS} ms`)), config.MIGRATE_TIMEOUT_MS).unref();
+      setTimeout(
+        () => reject(new Error(`MongoDB not reachable within ${config.MIGRATE_TIMEOUT_MS} ms`)),
+        config.MIGRATE_TIMEOUT_MS,
+      ).unref();
     });
     await Promise.race([mongo.ready, timeout]);
     const applied = await runMigrations(mongo.conn, steps(mongo.conn), logger);

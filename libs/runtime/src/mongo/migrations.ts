@@ -28,7 +28,11 @@ function mongoStorage(conn: Connection): UmzugStorage {
       await records().deleteOne({ _id: name });
     },
     async executed() {
-      return (await records().find({}, { projection: { _id: 1 } }).toArray()).map((r) => r._id);
+      return (
+        await records()
+          .find({}, { projection: { _id: 1 } })
+          .toArray()
+      ).map((r) => r._id);
     },
   };
 }
