@@ -52,7 +52,7 @@ export function formatConnectionsReport(r: ConnectionsReport): string {
     `Everything on this box: the servers, Redis, RabbitMQ, MongoDB and ${p.workers} load-generator processes share the cores.`,
     `${p.sockets} sockets per target (${p.users} users × ${p.sockets / p.users} sockets); idle window ${p.idleMs / 1000} s; busy: ${p.busySenders} senders every ${p.busyIntervalMs} ms for ${p.busyMs / 1000} s; ${p.fanMessages} fan-out messages to a ${p.users}-member channel.`,
     '',
-    `| | sockets connected (failed) | connect time | memory / socket (RSS) | memory / socket (heap) | idle CPU (all server processes) | busy CPU | CPU per message to ${p.users} sockets | send → all ${p.users} delivered p50 / max | send → ack p50 |`,
+    `| | sockets connected (failed) | connect time | memory / socket (RSS) | memory / socket (heap) | idle CPU (all server processes) | busy CPU | CPU per message to ${p.users} sockets (above idle) | send → all ${p.users} delivered p50 / max | send → ack p50 |`,
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [res, t] of [
@@ -72,7 +72,7 @@ export function formatConnectionsReport(r: ConnectionsReport): string {
     '',
     'Per server process (memory after a full GC, before connecting → with every socket connected):',
     '',
-    '| process | sockets | RSS MiB | heap MiB | RSS KiB / socket | heap KiB / socket | idle CPU | busy CPU | CPU ms per fan-out message |',
+    '| process | sockets | RSS MiB | heap MiB | RSS KiB / socket | heap KiB / socket | idle CPU | busy CPU | CPU ms per fan-out message (above idle) |',
     '|---|---|---|---|---|---|---|---|---|',
   );
   for (const res of [r.baseline, r.chorus]) if (res) out.push(...perProcess(res));
