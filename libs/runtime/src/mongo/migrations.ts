@@ -37,18 +37,21 @@ function mongoStorage(conn: Connection): UmzugStorage {
   };
 }
 
+const fields = ({ name, ...rest }: Record<string, unknown>) => ({ step: name, ...rest });
+
 function umzug(conn: Connection, steps: readonly MigrationStep[], logger: Logger | undefined): Umzug<Connection> {
   const log = logger?.child({ component: 'migrations' });
   return new Umzug<Connection>({
     migrations: steps.map((s) => ({ name: s.name, up: ({ context }) => s.up(context) })),
     context: conn,
     storage: mongoStorage(conn),
+    // umzug logs {event, name, durationSeconds}; `name` would overwrite pino's logger name, so it is `step`.
     logger: log
       ? {
-          info: (m) => log.info(m, 'migration'),
-          warn: (m) => log.warn(m, 'migration'),
-          error: (m) => log.error(m, 'migration'),
-          debug: (m) => log.debug(m, 'migration'),
+          info: (m) => log.info(fields(m), 'migration'),
+          warn: (m) => log.warn(fields(m), 'migration'),
+          error: (m) => log.error(fields(m), 'migration'),
+          debug: (m) => log.debug(fields(m), 'migration'),
         }
       : undefined,
   });
