@@ -9,6 +9,7 @@ import type {
 } from '@chorus/contracts';
 import { AppError, type Logger } from '@chorus/runtime';
 import type { Models } from '../db/models.js';
+import type { ServerDoc } from './server.schema.js';
 import type { CategoryRepository } from '../categories/category.repository.js';
 import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import type { ChannelCache } from '../authz/channel-cache.js';
@@ -51,7 +52,15 @@ export function createServerService(deps: {
       const server = await events.record(membershipEvent.memberJoined(serverId.toHexString(), owner.id, correlationId), () =>
         insertServer(
           models,
-          { _id: serverId, name: input.name, description: input.description ?? '', category, ownerId, createdAt: now },
+          {
+            _id: serverId,
+            name: input.name,
+            description: input.description ?? '',
+            category,
+            ownerId,
+            createdAt: now,
+            visibility: input.visibility ?? 'public',
+          },
           owner.username,
         ),
       );
@@ -75,6 +84,7 @@ export function createServerService(deps: {
       const set: Record<string, unknown> = {};
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.description !== undefined) set.description = patch.description;
+      if (patch.visibility !== undefined) set.visibility = patch.visibility;
       if (patch.category !== undefined) set.category = patch.category === null ? null : await categories.resolve(patch.category);
       const updated = await models.Server.findOneAndUpdate(
         { _id: new Types.ObjectId(serverId) },
@@ -145,11 +155,7 @@ async function exploreFilter(
 }
 
 /** Server, its `general` channel and the owner's membership: three inserts, the earlier undone (best effort) if a later one fails. */
-async function insertServer(
-  models: Models,
-  server: { _id: Types.ObjectId; name: string; description: string; category: string | null; ownerId: Types.ObjectId; createdAt: Date },
-  ownerName: string,
-) {
+async function insertServer(models: Models, server: Omit<ServerDoc, 'memberCount'>, ownerName: string) {
   const { _id: serverId, ownerId, createdAt: now } = server;
   const [created] = await models.Server.create([{ ...server, memberCount: 1 }]);
   if (!created) throw new Error('server not created');
