@@ -53,20 +53,9 @@ export function createServerService(deps: {
       const ownerId = new Types.ObjectId(owner.id);
       const serverId = new Types.ObjectId();
       const now = new Date();
+      const doc = { _id: serverId, name: input.name, description: input.description ?? '', category, ownerId, createdAt: now };
       const server = await events.record(membershipEvent.memberJoined(serverId.toHexString(), owner.id, correlationId), () =>
-        insertServer(
-          models,
-          {
-            _id: serverId,
-            name: input.name,
-            description: input.description ?? '',
-            category,
-            ownerId,
-            createdAt: now,
-            visibility: input.visibility ?? 'public',
-          },
-          owner.username,
-        ),
+        insertServer(models, { ...doc, visibility: input.visibility ?? 'public' }, owner.username),
       );
       return toServerDetail(server, await channelsOf(serverId));
     },
