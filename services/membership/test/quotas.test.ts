@@ -75,7 +75,7 @@ describe('quotas set low in the config', () => {
     expectLimit(await create(low, dan), 3);
     const other = ServerDetail.parse((await create(low, host)).body);
     expectLimit(await join(low, other.id, dan), 3);
-    expect((await low.api.get(`/api/servers/${other.id}/members/@me`).set(as(dan))).body).toEqual({ isMember: false });
+    expect((await low.api.get(`/api/servers/${other.id}/members/@me`).set(as(dan))).body.isMember).toBe(false);
     const mine = ServerDetail.parse((await create(low, host, 'host2')).body);
     const eve = await low.register('ql_eve');
     expect((await join(low, mine.id, eve)).status).toBe(201);

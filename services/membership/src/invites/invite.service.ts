@@ -70,10 +70,10 @@ export function createInviteService(deps: {
 
   return {
     async create(serverId, user, input) {
-      const server = await requirePermission(serverId, user.id, 'CREATE_INVITES');
+      await requirePermission(serverId, user.id, 'CREATE_INVITES');
       const now = new Date();
       const fields = {
-        serverId: server._id,
+        serverId: new Types.ObjectId(serverId),
         inviterId: new Types.ObjectId(user.id),
         uses: 0,
         maxUses: input.maxUses ?? null,
@@ -92,9 +92,9 @@ export function createInviteService(deps: {
     },
 
     async list(serverId, user) {
-      const server = await requirePermission(serverId, user.id, 'MANAGE_SERVER');
+      await requirePermission(serverId, user.id, 'MANAGE_SERVER');
       const now = new Date();
-      const docs = await models.Invite.find({ serverId: server._id, expiresAt: { $gt: now } }, INVITE_PROJECTION)
+      const docs = await models.Invite.find({ serverId: new Types.ObjectId(serverId), expiresAt: { $gt: now } }, INVITE_PROJECTION)
         .sort({ _id: -1 })
         .limit(MAX_LISTED)
         .lean();

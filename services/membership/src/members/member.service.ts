@@ -6,6 +6,8 @@ import { membershipEvent, type MembershipEvents } from '../events/membership-eve
 import { loadServer, serverNotFound } from '../servers/server.access.js';
 import type { PresenceReader } from './presence-reader.js';
 import { assertServerSlot, limitReached, serversOf, tooManyServers, type Quotas } from '../quotas/quotas.js';
+import { assertNotBanned, isBanned, bannedError } from '../bans/ban.check.js';
+import { createPermissionChecker } from '../permissions/permission-checker.js';
 
 /** How a join came about: `invite` may enter a private server (SPEC 14). */
 export interface JoinOptions {
@@ -33,10 +35,13 @@ export function createMemberService(deps: {
 }): MemberService {
   const { models, events, presence, quotas } = deps;
   const key = (serverId: string, userId: string) => ({ serverId: new Types.ObjectId(serverId), userId: new Types.ObjectId(userId) });
+  const permissions = createPermissionChecker(models);
 
   return {
+    /** The one join path (SPEC 3, and invites of SPEC 14): refuses banned users (bans/ban.check.ts), private servers but by invite, and past the quota. */
     async join(serverId, user, correlationId, options = { via: 'direct' }) {
       const server = await loadServer(models, serverId);
+      await assertNotBanned(models, serverId, user.id);
       if (server.visibility === 'private' && options.via !== 'invite') {
         throw new AppError('FORBIDDEN', 'This server is private: join it with an invite');
       }
@@ -60,6 +65,13 @@ export function createMemberService(deps: {
           await models.Member.deleteOne(key(serverId, user.id));
           throw serverNotFound();
         }
+        if (await isBanned(models, serverId, user.id)) {
+          // Banned while we joined (the ban's membership delete ran before our insert): back out.
+          const removed = await models.Member.deleteOne(key(serverId, user.id));
+          if (removed.deletedCount === 1)
+            await models.Server.updateOne({ _id: new Types.ObjectId(serverId) }, { $inc: { memberCount: -1 } });
+          throw bannedError();
+        }
       });
       return { serverId, userId: user.id, joinedAt: joinedAt.toISOString() };
     },
@@ -77,9 +89,8 @@ export function createMemberService(deps: {
     },
 
     async isMember(serverId, user) {
-      await loadServer(models, serverId);
-      const found = await models.Member.findOne(key(serverId, user.id), { _id: 1 }).lean();
-      return { isMember: found !== null };
+      const { view, permissions: granted } = await permissions.actor(serverId, user.id);
+      return { isMember: view.isMember, permissions: granted, roleIds: view.roleIds };
     },
 
     async list(serverId, user, query) {
@@ -94,13 +105,17 @@ export function createMemberService(deps: {
         }
         filter._id = { $gt: cursor._id };
       }
-      const docs = await models.Member.find(filter, { userId: 1, username: 1, joinedAt: 1 }).sort({ _id: 1 }).limit(query.limit).lean();
+      const docs = await models.Member.find(filter, { userId: 1, username: 1, joinedAt: 1, roleIds: 1 })
+        .sort({ _id: 1 })
+        .limit(query.limit)
+        .lean();
       const statuses = await presence.statuses(docs.map((d) => d.userId.toHexString()));
       return docs.map((d, i) => ({
         userId: d.userId.toHexString(),
         username: d.username,
         joinedAt: d.joinedAt.toISOString(),
         status: statuses[i] ?? 'offline',
+        roleIds: (d.roleIds ?? []).map((id) => id.toHexString()),
       }));
     },
   };
