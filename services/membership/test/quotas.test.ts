@@ -9,7 +9,7 @@ let low: Harness;
 beforeAll(async () => {
   [h, low] = await Promise.all([
     startHarness('quotas'),
-    startHarness('quotas-low', { MAX_SERVERS_PER_USER: '3', MAX_CHANNELS_PER_SERVER: '2' }),
+    startHarness('quotas-low', { MAX_SERVERS_PER_USER: '3', MAX_CHANNELS_PER_SERVER: '2', MAX_ROLES_PER_SERVER: '3' }),
   ]);
 }, 60_000);
 afterAll(async () => {
@@ -68,7 +68,40 @@ describe('channels per server, at the default (500)', () => {
   });
 });
 
+describe('roles per server, at the default (250, @everyone included)', () => {
+  it('the 250th role is created, the 251st refused', async () => {
+    const ivy = await h.register('q_ivy');
+    const s = ServerDetail.parse((await create(h, ivy)).body);
+    // @everyone + 248 inserted directly = 249; the 250th and 251st go through the API.
+    await h.service.infra.models.Role.insertMany(
+      Array.from({ length: 248 }, (_, i) => ({
+        serverId: new Types.ObjectId(s.id),
+        name: `r${i}`,
+        permissions: [],
+        position: 1,
+        createdAt: new Date(),
+      })),
+    );
+    const role = (name: string) => h.api.post(`/api/servers/${s.id}/roles`).set(as(ivy)).send({ name });
+    expect((await role('r250')).status).toBe(201);
+    expectLimit(await role('r251'), 250);
+    expect(await h.service.infra.models.Role.countDocuments({ serverId: s.id })).toBe(249);
+  });
+});
+
 describe('quotas set low in the config', () => {
+  it('roles: @everyone and 2 more fill a quota of 3; deleting one frees a slot', async () => {
+    const jo = await low.register('ql_jo');
+    const s = ServerDetail.parse((await create(low, jo)).body);
+    const role = (name: string) => low.api.post(`/api/servers/${s.id}/roles`).set(as(jo)).send({ name });
+    const first = await role('one');
+    expect(first.status).toBe(201);
+    expect((await role('two')).status).toBe(201);
+    expectLimit(await role('three'), 3);
+    await low.api.delete(`/api/servers/${s.id}/roles/${first.body.id}`).set(as(jo)).expect(204);
+    expect((await role('three')).status).toBe(201);
+  });
+
   it('servers: the 3rd is created, the 4th refused; leaving one frees a slot', async () => {
     const [dan, host] = [await low.register('ql_dan'), await low.register('ql_host')];
     for (let i = 1; i <= 3; i++) expect((await create(low, dan, `d${i}`)).status).toBe(201);

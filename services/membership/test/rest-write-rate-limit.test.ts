@@ -76,6 +76,22 @@ describe('REST write rate limit', () => {
     expectRateLimited(await h.api.post('/api/servers').set(as(dan)).send({ name: 'd6' }));
   });
 
+  it('role changes count too (SPEC 3: every REST write)', async () => {
+    const eve = await h.register('rw_eve');
+    const s = ServerDetail.parse((await h.api.post('/api/servers').set(as(eve)).send({ name: 'roles' })).body); // 1
+    for (let i = 0; i < 4; i++)
+      expect(
+        (
+          await h.api
+            .post(`/api/servers/${s.id}/roles`)
+            .set(as(eve))
+            .send({ name: `r${i}` })
+        ).status,
+      ).toBe(201);
+    expectRateLimited(await h.api.post(`/api/servers/${s.id}/roles`).set(as(eve)).send({ name: 'r4' }));
+    expect((await h.api.get(`/api/servers/${s.id}/roles`).set(as(eve))).body.roles).toHaveLength(5);
+  });
+
   it('unauthenticated writes are not counted against anyone and stay 401', async () => {
     const res = await h.api.post('/api/servers').send({ name: 'x' });
     expect(res.status).toBe(401);
