@@ -27,12 +27,24 @@ export interface MemberService {
  * concurrent joins (one insert wins, the other gets E11000 → ALREADY_MEMBER), and memberCount moves
  * with $inc only after the membership insert/delete itself succeeded.
  */
-export function createMemberService(deps: {
+/**
+ * After the insert: concurrent joins by one user all passed the check before it, so whoever now sees
+ * the quota exceeded backs out (all of them may; a retry works). So no race leaves a user past it.
+ */
+async function backOutPastQuota(models: Models, quotas: Quotas, membership: { serverId: Types.ObjectId; userId: Types.ObjectId }) {
+  if ((await serversOf(models, membership.userId.toHexString())) <= quotas.serversPerUser) return;
+  await models.Member.deleteOne(membership);
+  throw limitReached(quotas.serversPerUser, tooManyServers(quotas.serversPerUser));
+}
+
+interface MemberServiceDeps {
   models: Models;
   events: MembershipEvents;
   presence: PresenceReader;
   quotas: Quotas;
-}): MemberService {
+}
+
+export function createMemberService(deps: MemberServiceDeps): MemberService {
   const { models, events, presence, quotas } = deps;
   const key = (serverId: string, userId: string) => ({ serverId: new Types.ObjectId(serverId), userId: new Types.ObjectId(userId) });
   const permissions = createPermissionChecker(models);
@@ -54,11 +66,7 @@ export function createMemberService(deps: {
           if (isDuplicateKey(err)) throw new AppError('ALREADY_MEMBER', 'You are already a member of this server');
           throw err;
         }
-        if ((await serversOf(models, user.id)) > quotas.serversPerUser) {
-          // Concurrent joins by one user all passed the check above: whoever sees the quota exceeded backs out.
-          await models.Member.deleteOne(key(serverId, user.id));
-          throw limitReached(quotas.serversPerUser, tooManyServers(quotas.serversPerUser));
-        }
+        await backOutPastQuota(models, quotas, key(serverId, user.id));
         const bumped = await models.Server.updateOne({ _id: new Types.ObjectId(serverId) }, { $inc: { memberCount: 1 } });
         if (bumped.matchedCount !== 1) {
           // The server was deleted while we joined: back out.

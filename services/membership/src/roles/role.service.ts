@@ -24,12 +24,14 @@ const everyoneOnly = (path: string) =>
  * permissions/hierarchy.ts, and a `role.changed` event for each (gateways drop the server's cached
  * answers). Listing is open to every member (role names are shown next to members).
  */
-export function createRoleService(deps: {
+interface RoleServiceDeps {
   models: Models;
   events: MembershipEvents;
   permissions: PermissionChecker;
   quotas: Quotas;
-}): RoleService {
+}
+
+export function createRoleService(deps: RoleServiceDeps): RoleService {
   const { models, events, permissions, quotas } = deps;
   const findRole = async (serverId: string, roleId: string) => {
     const role = (await loadRoles(models, serverId)).find((r) => r.id === roleId);

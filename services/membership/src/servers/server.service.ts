@@ -30,14 +30,16 @@ export interface ServerService {
 /** The most servers `member=@me` looks at (a user's own servers; Discord caps membership at 200). */
 const MAX_OWN_SERVERS = 1_000;
 
-export function createServerService(deps: {
+interface ServerServiceDeps {
   models: Models;
   categories: CategoryRepository;
   events: MembershipEvents;
   channelCache: ChannelCache;
   logger: Logger;
   quotas: Quotas;
-}): ServerService {
+}
+
+export function createServerService(deps: ServerServiceDeps): ServerService {
   const { models, categories, events, channelCache, logger, quotas } = deps;
   const permissions = createPermissionChecker(models);
 
