@@ -19,7 +19,12 @@ let authz: AuthzClient;
 beforeAll(async () => {
   h = await startHarness('authz-permissions');
   c = community(h);
-  [owner, mod, member, admin] = await Promise.all(['owner', 'mod', 'member', 'admin'].map((n) => h.register(n)));
+  [owner, mod, member, admin] = (await Promise.all(['owner', 'mod', 'member', 'admin'].map((n) => h.register(n)))) as [
+    User,
+    User,
+    User,
+    User,
+  ];
   const logger = createLogger('authz-caller', 'silent');
   broker = connectBroker(h.iso.amqpUrl, logger, 'authz-permissions');
   authz = createAuthzClient({ connection: broker, names: topologyNames(h.iso.amqpPrefix), logger, cacheTtlMs: 0 });
