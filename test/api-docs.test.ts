@@ -9,7 +9,7 @@ import { migrateHistory, migrateMembership } from './support/migrate.js';
 import { loadConfig as loadMembershipConfig } from '../services/membership/src/config.js';
 import { createMembershipService, type MembershipService } from '../services/membership/src/service.js';
 import { isolated } from './support/isolated.js';
-import { FAST_ACCOUNTS } from './support/tuning.js';
+import { FAST_ACCOUNTS, FAST_WRITES } from './support/tuning.js';
 
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
@@ -45,7 +45,7 @@ describe('API documentation (SPEC 16)', () => {
   beforeAll(async () => {
     await Promise.all([migrateMembership(iso.mongoUri), migrateHistory(iso.mongoUri)]);
     membership = createMembershipService(loadMembershipConfig(iso.serviceEnv({ ...FAST_ACCOUNTS, INSTANCE_ID: 'api-docs' })), logger);
-    history = createHistoryService(loadHistoryConfig(iso.serviceEnv()), logger);
+    history = createHistoryService(loadHistoryConfig(iso.serviceEnv(FAST_WRITES)), logger);
     await Promise.all([membership.ready, history.ready]);
     const res = await supertest(membership.app).get('/api/docs/openapi.json');
     expect(res.status).toBe(200);

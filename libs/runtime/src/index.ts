@@ -17,3 +17,4 @@ export * from './http/errors.js';
 export * from './http/base.js';
 export * from './http/health.js';
 export * from './http/auth.js';
+export * from './http/rate-limit.js';

@@ -3,11 +3,13 @@ import {
   createHttpApp,
   finishApp,
   healthRoutes,
+  limitWrites,
   requireAuth,
   type Logger,
   type Metrics,
   type ReadinessProbe,
   type TokenVerifier,
+  type UserLimiter,
 } from '@chorus/runtime';
 import { messageRoutes } from './messages/message.routes.js';
 import type { MessageService } from './messages/message.service.js';
@@ -15,6 +17,7 @@ import { reactionRoutes } from './reactions/reaction.routes.js';
 import type { ReactionService } from './reactions/reaction.service.js';
 import { readStateRoutes } from './read-state/read-state.routes.js';
 import type { ReadStateService } from './read-state/read-state.service.js';
+import { budgetOf } from './limits/write-limits.js';
 
 export interface HistoryAppDeps {
   logger: Logger;
@@ -22,6 +25,8 @@ export interface HistoryAppDeps {
   reactions: ReactionService;
   readStates: ReadStateService;
   verifyToken: TokenVerifier;
+  /** SPEC 3's per-user REST write budgets (Redis): the shared one, and read positions' own. */
+  writeLimits: { restWrites: UserLimiter; readStateWrites: UserLimiter };
   metrics?: Metrics;
   /** MongoDB, broker, consumer attached. */
   readiness: ReadinessProbe;
@@ -34,6 +39,8 @@ export function createApp(deps: HistoryAppDeps): Express {
   app.use(healthRoutes(deps.readiness, deps.isShuttingDown));
   // Every API route of history needs the caller: verified once here, for all of them.
   app.use(['/api/channels', '/api/users'], requireAuth(deps.verifyToken));
+  // Then every write spends one point of the caller's budget (SPEC 3), before its body is validated.
+  app.use(['/api/channels', '/api/users'], limitWrites(budgetOf(deps.writeLimits)));
   app.use(messageRoutes(deps));
   app.use(reactionRoutes(deps));
   app.use(readStateRoutes(deps));

@@ -1,10 +1,17 @@
 import { z } from 'zod';
-import { ConfigError, commonEnv, env, parseEnv, publicKeyFromEnv } from '@chorus/runtime';
+import { ConfigError, commonEnv, env, parseEnv, publicKeyFromEnv, restWriteEnv } from '@chorus/runtime';
 
 /** Every variable history reads (SPEC 7 plus the consumer's tuning knobs). */
 const HistoryEnv = z.object({
   PORT: env.port(3002),
   ...commonEnv,
+  /** Prefix of every Redis key history writes (the REST write budget, shared with membership: same prefix). */
+  REDIS_PREFIX: env.prefix('chorus:'),
+  /** SPEC 3: edits, deletes and reactions spend the user's fleet-wide REST write budget (membership's). */
+  ...restWriteEnv,
+  /** Read-position PUTs have a budget of their own, higher: clients send one per channel they look at. */
+  READ_STATE_WRITES_PER_WINDOW: env.int(120, 1, 1_000_000_000),
+  READ_STATE_WRITES_WINDOW_SECONDS: env.int(10, 1, 3600),
   /** Unacked deliveries the broker may hand the consumer at once (bounded prefetch). */
   HISTORY_PREFETCH: env.int(1_000, 1, 10_000),
   /** Messages written by one insertMany. */

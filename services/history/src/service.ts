@@ -30,6 +30,7 @@ import { createReactionService } from './reactions/reaction.service.js';
 import { ReadStateRepository } from './read-state/read-state.repository.js';
 import { createReadStateService } from './read-state/read-state.service.js';
 import { UnreadRepository } from './read-state/unread.repository.js';
+import { connectWriteLimits } from './limits/write-limits.js';
 
 export interface HistoryService extends RunningService {
   app: Express;
@@ -60,10 +61,12 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
   const authz = createAuthzClient({ connection: broker, names, logger, cacheTtlMs: config.HISTORY_AUTHZ_CACHE_MS });
   const events = createMessageEvents({ publisher, repository, logger });
   const announcer = createAnnouncer(publisher, logger);
+  // Redis holds only the REST write budgets: not part of /readyz (reads never need it), see README.
+  const writeLimits = connectWriteLimits(config, logger);
 
   // Consumers start only once the database they write to is ready.
   let consumer: Consumer | undefined;
-  const ready = mongo.ready.then(async () => {
+  const consumerReady = mongo.ready.then(async () => {
     // Collections and indexes come from the migrate step (migrations.ts), not from every start.
     await assertMigrated(mongo.conn, historyMigrations(mongo.conn), 'history');
     consumer = createHistoryConsumer({
@@ -89,6 +92,8 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
     // Events of edits/deletes that a previous process stored but never got confirmed.
     void events.sweep();
   });
+  // Started = the consumer attached and the write budgets reachable (a first write is not refused with 503).
+  const ready = Promise.all([consumerReady, writeLimits.ready]).then(() => undefined);
 
   const app = createApp({
     logger,
@@ -96,6 +101,7 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
     reactions: createReactionService({ messages: repository, reactions, authz, announcer }),
     readStates: createReadStateService({ readStates, unread: new UnreadRepository(mongo.conn), authz, announcer }),
     metrics,
+    writeLimits,
     verifyToken: createTokenVerifier({ publicKey: config.jwtPublicKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     readiness: () => ({ mongodb: mongo.isUp(), broker: broker.isConnected(), consumer: consumer?.isUp() ?? false }),
     isShuttingDown: () => shuttingDown,
@@ -122,6 +128,7 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
         { name: 'cancel the consumer, store and ack what it holds', run: () => consumer?.close() },
         { name: 'close the broker', run: () => Promise.allSettled([authz.close(), publisher.close()]).then(() => broker.close()) },
         { name: 'close MongoDB', run: () => mongo.close() },
+        { name: 'close Redis', run: () => writeLimits.close() },
       ])),
   };
 }

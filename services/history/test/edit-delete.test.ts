@@ -6,6 +6,7 @@ import { Types } from 'mongoose';
 import { ErrorBody, Message, createEnvelope, topologyNames, type Message as MessageT } from '@chorus/contracts';
 import { createLogger } from '@chorus/runtime';
 import { isolated } from '../../../test/support/isolated.js';
+import { FAST_WRITES } from '../../../test/support/tuning.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../src/config.js';
 import { migrateHistory } from '../../../test/support/migrate.js';
@@ -60,7 +61,7 @@ const eventFor = (type: string, id: string) => waitFor(() => eventsOf(type, id)[
 beforeAll(async () => {
   authz = await startAuthzStandIn(iso.amqpUrl, names);
   for (const c of [channelId, otherChannel]) authz.setChannel(c, { serverId, ownerId: owner.id, members: [alice.id, bob.id] });
-  const config = loadConfig(iso.serviceEnv());
+  const config = loadConfig(iso.serviceEnv(FAST_WRITES));
   await migrateHistory(config.MONGODB_URI);
   svc = createHistoryService(config, logger);
   await svc.ready;

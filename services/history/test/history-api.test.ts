@@ -5,6 +5,7 @@ import request from 'supertest';
 import { ErrorBody, HistoryPage, Message, topologyNames, type Message as MessageT } from '@chorus/contracts';
 import { createLogger } from '@chorus/runtime';
 import { isolated, testKeys } from '../../../test/support/isolated.js';
+import { FAST_WRITES } from '../../../test/support/tuning.js';
 import { loadConfig } from '../src/config.js';
 import { MessageRepository } from '../src/messages/message.repository.js';
 import { messageModels } from '../src/messages/message.schema.js';
@@ -63,7 +64,7 @@ const desc = (ids: string[], from: number, to: number) => ids.slice(from, to + 1
 
 beforeAll(async () => {
   authz = await startAuthzStandIn(iso.amqpUrl, names);
-  const config = loadConfig(iso.serviceEnv());
+  const config = loadConfig(iso.serviceEnv(FAST_WRITES));
   await migrateHistory(config.MONGODB_URI);
   svc = createHistoryService(config, logger);
   await svc.ready;

@@ -13,6 +13,7 @@ import { topologyNames } from '@chorus/contracts';
 import { createLogger } from '@chorus/runtime';
 import { startMongoServer, type MongoServerHandle } from '../../../tools/mongo-server/index.mjs';
 import { isolated } from '../../../test/support/isolated.js';
+import { FAST_WRITES } from '../../../test/support/tuning.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../src/config.js';
 import { migrateHistory } from '../../../test/support/migrate.js';
@@ -74,7 +75,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'chorus-history-outage-'));
   mongo = await startMongoServer({ port: 0, dataDir });
   authz = await startAuthzStandIn(iso.amqpUrl, names);
-  const config = loadConfig(iso.serviceEnv({ MONGODB_URI: `${mongo.uri}/history_outage` }));
+  const config = loadConfig(iso.serviceEnv({ ...FAST_WRITES, MONGODB_URI: `${mongo.uri}/history_outage` }));
   await migrateHistory(config.MONGODB_URI);
   svc = createHistoryService(config, logger);
   await svc.ready;

@@ -4,13 +4,14 @@ import amqplib from 'amqplib';
 import mongoose, { type Connection } from 'mongoose';
 import { topologyNames } from '@chorus/contracts';
 import { isolated } from '../../../test/support/isolated.js';
+import { FAST_WRITES } from '../../../test/support/tuning.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { spawnHistory, type HistoryProcess } from './support/process.js';
 import { createdEnvelope, hexId, idSequence, makeMessage, testPublisher, type TestPublisher } from './support/fixtures.js';
 
 const iso = isolated('history-process');
 const names = topologyNames(iso.amqpPrefix);
-const env = iso.serviceEnv({ PORT: '0', LOG_LEVEL: 'info' });
+const env = iso.serviceEnv({ ...FAST_WRITES, PORT: '0', LOG_LEVEL: 'info' });
 const author = { id: hexId(), username: 'alice' };
 const nextId = idSequence();
 let db: Connection;

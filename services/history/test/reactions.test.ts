@@ -6,6 +6,7 @@ import request from 'supertest';
 import { ErrorBody, HistoryPage, topologyNames, type Message } from '@chorus/contracts';
 import { createLogger } from '@chorus/runtime';
 import { isolated } from '../../../test/support/isolated.js';
+import { FAST_WRITES } from '../../../test/support/tuning.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../src/config.js';
 import { toMessageDoc } from '../src/messages/message.mapper.js';
@@ -71,7 +72,7 @@ const eventsFor = (messageId: string, type?: string) =>
 beforeAll(async () => {
   authz = await startAuthzStandIn(iso.amqpUrl, names);
   for (const c of [channelId, otherChannel]) authz.setChannel(c, { serverId, ownerId: owner.id, members: crowd.map((u) => u.id) });
-  const config = loadConfig(iso.serviceEnv());
+  const config = loadConfig(iso.serviceEnv(FAST_WRITES));
   await migrateHistory(config.MONGODB_URI);
   svc = createHistoryService(config, logger);
   await svc.ready;

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { ErrorBody, ReadStatesResponse, topologyNames, type Message, type ReadState } from '@chorus/contracts';
 import { createLogger } from '@chorus/runtime';
 import { isolated } from '../../../test/support/isolated.js';
+import { FAST_WRITES } from '../../../test/support/tuning.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../src/config.js';
 import { toMessageDoc } from '../src/messages/message.mapper.js';
@@ -64,7 +65,7 @@ const stateOf = async (u: User, serverId: string, channelId: string) =>
 
 beforeAll(async () => {
   authz = await startAuthzStandIn(iso.amqpUrl, names);
-  const config = loadConfig(iso.serviceEnv());
+  const config = loadConfig(iso.serviceEnv(FAST_WRITES));
   await migrateHistory(config.MONGODB_URI);
   svc = createHistoryService(config, logger);
   await svc.ready;

@@ -1,7 +1,9 @@
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import {
+  authWithWriteLimit,
   createHttpApp,
+  createRestWriteLimiter,
   createTokenVerifier,
   finishApp,
   healthRoutes,
@@ -31,7 +33,6 @@ import { channelsRoutes } from './channels/channels.routes.js';
 import { createMemberService } from './members/member.service.js';
 import { membersRoutes } from './members/members.routes.js';
 import { optionalAuth, outageMapper } from './http/middleware.js';
-import { authWithWriteLimit } from './http/write-limit.js';
 import { docsRoutes } from './docs/docs.routes.js';
 import { createUserLimiter } from './auth/rate-limit.js';
 import { createProfileService } from './users/profile.service.js';
@@ -63,7 +64,7 @@ export function createApp(deps: AppDeps, config: MembershipConfig): Express {
   const { logger, models, redis, events, channelCache } = deps;
   const tokens = createTokenIssuer({ privateKey: config.privateKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const verify = createTokenVerifier({ publicKey: tokens.publicKeyPem, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
-  const restWrites = createUserLimiter(redis, `${config.REDIS_PREFIX}rest:write`, {
+  const restWrites = createRestWriteLimiter(redis, config.REDIS_PREFIX, {
     points: config.REST_WRITES_PER_WINDOW,
     windowSeconds: config.REST_WRITES_WINDOW_SECONDS,
   });
