@@ -71,6 +71,11 @@ for (const [name, kind] of Object.entries(apps)) {
     const db = /^mongodb:\/\/mongo:27017\/([^/?]+)/.exec(env.MONGODB_URI ?? '')?.[1];
     r.check(db === `chorus_${kind}` && !databases.has(db), `${name}: its own database ${db}`);
     databases.add(db);
+    // Both count REST writes in Redis (SPEC 3, one budget per user across the two services).
+    r.check(
+      env.REDIS_URL?.startsWith('redis://redis:') && svc.depends_on?.redis?.condition === 'service_healthy',
+      `${name}: REDIS_URL set and starts after Redis is healthy (the REST write budget)`,
+    );
     const migrate = services[`${name}-migrate`];
     const command = Array.isArray(migrate?.command) ? migrate.command.join(' ') : migrate?.command;
     r.check(

@@ -96,6 +96,12 @@ for (const [name, want] of Object.entries(SERVICES)) {
         `${name}: envFrom Secret ${from.secretRef.name} exists or is optional`,
       );
   }
+  // Every service talks to Redis (gateway: adapter, presence, send limits; membership and history: the
+  // SPEC 3 REST write budget they share): REDIS_URL and REDIS_PREFIX come from chorus-common.
+  r.check(
+    (c.envFrom ?? []).some((f) => f.configMapRef?.name === 'chorus-common'),
+    `${name}: envFrom chorus-common (REDIS_URL, REDIS_PREFIX)`,
+  );
   if (name !== 'gateway') {
     const cm = find('ConfigMap', `${name}-config`);
     const uri = (() => {
