@@ -22,7 +22,12 @@ import { idSequence, makeMessage } from './support/fixtures.js';
 const iso = isolated('history-writelimit');
 const logger = createLogger('history-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 // Low budgets, a long window: nothing frees up while a test runs.
-const LIMITS = { REST_WRITES_PER_WINDOW: '4', REST_WRITES_WINDOW_SECONDS: '60', READ_STATE_WRITES_PER_WINDOW: '3', READ_STATE_WRITES_WINDOW_SECONDS: '60' };
+const LIMITS = {
+  REST_WRITES_PER_WINDOW: '4',
+  REST_WRITES_WINDOW_SECONDS: '60',
+  READ_STATE_WRITES_PER_WINDOW: '3',
+  READ_STATE_WRITES_WINDOW_SECONDS: '60',
+};
 let membership: MembershipService;
 let history: HistoryService;
 let m: ReturnType<typeof supertest>;
@@ -55,7 +60,10 @@ async function place(username: string): Promise<Place> {
   expect(reg.status, JSON.stringify(reg.body)).toBe(201);
   const user = AuthResponse.parse(reg.body);
   const auth = `Bearer ${user.accessToken}`;
-  const created = await m.post('/api/servers').set('Authorization', auth).send({ name: `${username}'s` });
+  const created = await m
+    .post('/api/servers')
+    .set('Authorization', auth)
+    .send({ name: `${username}'s` });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const server = ServerDetail.parse(created.body);
   const channelId = server.channels[0]!.id;
@@ -65,7 +73,8 @@ async function place(username: string): Promise<Place> {
 }
 
 const messageUrl = (p: Place) => `/api/channels/${p.channelId}/messages/${p.messageId}`;
-const react = (p: Place, emoji: string) => h.put(`${messageUrl(p)}/reactions/${encodeURIComponent(emoji)}/@me`).set('Authorization', p.auth);
+const react = (p: Place, emoji: string) =>
+  h.put(`${messageUrl(p)}/reactions/${encodeURIComponent(emoji)}/@me`).set('Authorization', p.auth);
 const edit = (p: Place, content: string) => h.patch(messageUrl(p)).set('Authorization', p.auth).send({ content });
 const markRead = (p: Place) => h.put(`/api/channels/${p.channelId}/read`).set('Authorization', p.auth).send({ messageId: p.messageId });
 const page = (p: Place) => h.get(`/api/channels/${p.channelId}/messages`).set('Authorization', p.auth);

@@ -20,7 +20,8 @@ const READ_STATE_PUT = /^\/api\/channels\/[^/]+\/read\/?$/i;
 
 /** Which budget a write spends: read positions their own, everything else the shared one. */
 export function budgetOf(limits: Pick<WriteLimits, 'restWrites' | 'readStateWrites'>): (req: Request) => UserLimiter {
-  return (req) => (req.method === 'PUT' && READ_STATE_PUT.test(req.originalUrl.split('?')[0]!) ? limits.readStateWrites : limits.restWrites);
+  return (req) =>
+    req.method === 'PUT' && READ_STATE_PUT.test(req.originalUrl.split('?')[0]!) ? limits.readStateWrites : limits.restWrites;
 }
 
 /** Opens the Redis connection (reconnects by itself; does not wait) and builds both budgets on it. */
