@@ -1,6 +1,6 @@
 import { MarkReadRequest, ReactionParams, ReadStatesQuery, ReadStatesResponse } from '../engagement.js';
 import { ChannelMessagesParams } from '../rest/messages.js';
-import { AUTH, V, type RouteDoc } from './route-doc.js';
+import { AUTH, V, WRITE, type RouteDoc } from './route-doc.js';
 
 /** History's reaction and read-state routes (SPEC 12, 13), part of ROUTES. */
 export const ENGAGEMENT_ROUTES: RouteDoc[] = [
@@ -14,7 +14,7 @@ export const ENGAGEMENT_ROUTES: RouteDoc[] = [
     auth: 'required',
     params: ReactionParams,
     ok: { 204: null },
-    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
+    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', ...WRITE],
   },
   {
     method: 'delete',
@@ -25,7 +25,7 @@ export const ENGAGEMENT_ROUTES: RouteDoc[] = [
     auth: 'required',
     params: ReactionParams,
     ok: { 204: null },
-    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
+    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', ...WRITE],
   },
   // Read state (SPEC 13)
   {
@@ -38,7 +38,7 @@ export const ENGAGEMENT_ROUTES: RouteDoc[] = [
     params: ChannelMessagesParams,
     body: MarkReadRequest,
     ok: { 204: null },
-    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
+    errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND', ...WRITE],
   },
   {
     method: 'get',

@@ -268,7 +268,7 @@ export const ROUTES: RouteDoc[] = [
     params: MessageParams,
     body: EditMessageRequest,
     ok: { 200: Message },
-    errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
+    errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_MEMBER', 'NOT_FOUND', ...WRITE],
   },
   {
     method: 'delete',
@@ -279,7 +279,7 @@ export const ROUTES: RouteDoc[] = [
     auth: 'required',
     params: MessageParams,
     ok: { 204: null },
-    errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_MEMBER', 'NOT_FOUND', 'UNAVAILABLE'],
+    errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_MEMBER', 'NOT_FOUND', ...WRITE],
   },
   ...ENGAGEMENT_ROUTES,
 ];
