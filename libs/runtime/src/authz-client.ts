@@ -30,6 +30,8 @@ export interface AuthzClient {
   forgetMember(userId: string, serverId: string): void;
   forgetServer(serverId: string): void;
   forgetChannel(channelId: string): void;
+  /** Drop every cached answer (after a reconnect: events may have been missed). */
+  forgetAll(): void;
   /**
    * On member.joined: questions of this user still in flight were asked before the join, so a question
    * asked from now on is sent afresh instead of sharing their (likely `not_member`) answer.
@@ -141,6 +143,9 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
     },
     forgetChannel(channelId) {
       dropWhere((key) => key.endsWith(`:${channelId}`));
+    },
+    forgetAll() {
+      dropWhere(() => true);
     },
     forgetPending(userId) {
       for (const key of inflight.keys()) if (key.startsWith(`${userId}:`)) inflight.delete(key);

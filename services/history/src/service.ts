@@ -16,6 +16,7 @@ import {
   type RunningService,
 } from '@chorus/runtime';
 import { createApp } from './app.js';
+import { startAuthzCacheConsumer } from './authz/cache-consumer.js';
 import type { HistoryConfig } from './config.js';
 import { createHistoryConsumer } from './consumer/history-consumer.js';
 import { createMessageEvents, type MessageEvents } from './messages/message.events.js';
@@ -60,6 +61,11 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
   const authz = createAuthzClient({ connection: broker, names, logger, cacheTtlMs: config.HISTORY_AUTHZ_CACHE_MS });
   const events = createMessageEvents({ publisher, repository, logger });
   const announcer = createAnnouncer(publisher, logger);
+  // Cached answers need every change of who may read what; without a cache there is nothing to drop.
+  const cacheConsumer =
+    config.HISTORY_AUTHZ_CACHE_MS > 0
+      ? startAuthzCacheConsumer({ connection: broker, names, instanceId: config.INSTANCE_ID, authz, logger })
+      : undefined;
 
   // Consumers start only once the database they write to is ready.
   let consumer: Consumer | undefined;
@@ -88,7 +94,7 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
         for (const id of serverIds) authz.forgetServer(id);
       },
     });
-    await consumer.ready;
+    await Promise.all([consumer.ready, cacheConsumer?.ready]);
     // Events of edits/deletes that a previous process stored but never got confirmed.
     void events.sweep();
   });
@@ -100,7 +106,11 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
     readStates: createReadStateService({ readStates, unread: new UnreadRepository(mongo.conn), authz, announcer }),
     metrics,
     verifyToken: createTokenVerifier({ publicKey: config.jwtPublicKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-    readiness: () => ({ mongodb: mongo.isUp(), broker: broker.isConnected(), consumer: consumer?.isUp() ?? false }),
+    readiness: () => ({
+      mongodb: mongo.isUp(),
+      broker: broker.isConnected(),
+      consumer: (consumer?.isUp() ?? false) && (cacheConsumer?.isUp() ?? true),
+    }),
     isShuttingDown: () => shuttingDown,
   });
   const server = createServer(app);
@@ -123,6 +133,7 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
         { name: 'stop accepting', run: () => closeServer(server) },
         { name: 'stop the outbox sweep', run: () => events.stop() },
         { name: 'cancel the consumer, store and ack what it holds', run: () => consumer?.close() },
+        { name: 'close the cache consumer', run: () => cacheConsumer?.close() },
         { name: 'close the broker', run: () => Promise.allSettled([authz.close(), publisher.close()]).then(() => broker.close()) },
         { name: 'close MongoDB', run: () => mongo.close() },
       ])),

@@ -15,6 +15,9 @@
  *   <p>.membership.dm-activity  durable  ← dm.activity.*   (membership: DM order and partners)
  *   <p>.membership.authz    durable, non-persistent requests with a TTL  (authorization RPC, see rpc.ts)
  *   <p>.membership.cache.<instance>  exclusive, auto-delete  ← server.deleted.*, channel.deleted.*
+ *   <p>.history.cache.<instance>     exclusive, auto-delete  ← member.*.*, server.deleted.*, channel.deleted.*
+ *                                      (each history replica that caches authorization answers drops them
+ *                                      on every change of who may read what)
  *                                      (each membership replica drops its channel cache on deletions
  *                                      made by another replica)
  *   <queue>.dlq             durable  ← what a consumer of <queue> rejected (invalid envelopes)
@@ -123,5 +126,20 @@ export async function declareMembershipCacheQueue(ch: TopologyChannel, n: Topolo
   const queue = `${n.prefix}.membership.cache.${instanceId}`;
   await ch.assertQueue(queue, { exclusive: true, autoDelete: true, durable: false });
   for (const pattern of MEMBERSHIP_CACHE_BINDINGS) await ch.bindQueue(queue, n.eventsExchange, pattern);
+  return queue;
+}
+
+/** What can change a cached authorization answer: membership, permissions, deletions (history's cache queue). */
+export const HISTORY_CACHE_BINDINGS = ['member.*.*', 'server.deleted.*', 'channel.deleted.*'] as const;
+
+/**
+ * A history replica's own authorization-cache queue: gone with its connection (the replica then drops its
+ * whole cache). No dead-lettering: an invalid envelope is logged and dropped (the gateways' queues keep theirs).
+ */
+export async function declareHistoryCacheQueue(ch: TopologyChannel, n: TopologyNames, instanceId: string): Promise<string> {
+  await declareExchanges(ch, n);
+  const queue = `${n.prefix}.history.cache.${instanceId}`;
+  await ch.assertQueue(queue, { exclusive: true, autoDelete: true, durable: false });
+  for (const pattern of HISTORY_CACHE_BINDINGS) await ch.bindQueue(queue, n.eventsExchange, pattern);
   return queue;
 }

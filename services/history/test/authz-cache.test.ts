@@ -1,0 +1,77 @@
+// History with its authorization cache on (HISTORY_AUTHZ_CACHE_MS > 0): the replica's own cache queue hears
+// membership's events on the real broker and drops what they make stale. Membership is the stand-in.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { ErrorBody, createEnvelope, topologyNames, type AnyEnvelope } from '@chorus/contracts';
+import { createLogger } from '@chorus/runtime';
+import { isolated } from '../../../test/support/isolated.js';
+import { waitFor } from '../../../test/support/wait.js';
+import { loadConfig } from '../src/config.js';
+import { createHistoryService, type HistoryService } from '../src/service.js';
+import { startAuthzStandIn, type AuthzStandIn } from './support/authz-stand-in.js';
+import { hexId, mintToken, testPublisher, type TestPublisher } from './support/fixtures.js';
+
+const iso = isolated('history-authz-cache');
+const names = topologyNames(iso.amqpPrefix);
+const logger = createLogger('history-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+let svc: HistoryService;
+let authz: AuthzStandIn;
+let events: TestPublisher;
+
+const owner = { id: hexId(), username: 'owner' };
+const token = (u: { id: string; username: string }) => `Bearer ${mintToken(iso.keys.privateKey, u)}`;
+const read = (channelId: string, user: { id: string; username: string }) =>
+  request(svc.app).get(`/api/channels/${channelId}/messages`).set('Authorization', token(user));
+
+beforeAll(async () => {
+  authz = await startAuthzStandIn(iso.amqpUrl, names);
+  events = await testPublisher(iso.amqpUrl, names);
+  svc = createHistoryService(loadConfig(iso.serviceEnv({ HISTORY_AUTHZ_CACHE_MS: '30000', INSTANCE_ID: `${iso.amqpPrefix}-h1` })), logger);
+  await svc.ready;
+});
+
+afterAll(async () => {
+  await svc?.stop();
+  await events?.close();
+  await authz?.close();
+  await iso.cleanup();
+});
+
+/** A channel alice may read, read once so her answer is cached (the stand-in is asked once for both reads). */
+async function cachedReader(): Promise<{ channelId: string; serverId: string; alice: { id: string; username: string } }> {
+  const alice = { id: hexId(), username: 'alice' };
+  const serverId = hexId();
+  const channelId = hexId();
+  authz.setChannel(channelId, { serverId, ownerId: owner.id, members: [alice.id] });
+  const before = authz.requests();
+  expect((await read(channelId, alice)).status).toBe(200);
+  expect((await read(channelId, alice)).status).toBe(200);
+  expect(authz.requests() - before).toBe(1);
+  // Membership changes its mind; the cached answer still says yes until an event drops it.
+  authz.setChannel(channelId, { serverId, ownerId: owner.id, members: [] });
+  return { channelId, serverId, alice };
+}
+
+const refused = async (channelId: string, user: { id: string; username: string }) => {
+  const res = await read(channelId, user);
+  return res.status === 403 && ErrorBody.parse(res.body).error.code === 'NOT_MEMBER';
+};
+
+describe('history’s authorization cache', () => {
+  it('member.left drops the member’s cached answers: the next read is refused', async () => {
+    const { channelId, serverId, alice } = await cachedReader();
+    await events.publishAll([createEnvelope('member.left', 1, { serverId, userId: alice.id }, 'membership') as AnyEnvelope]);
+    await waitFor(() => refused(channelId, alice), 'alice refused after member.left');
+  });
+
+  it('server.deleted and channel.deleted drop the answers of that server or channel', async () => {
+    const a = await cachedReader();
+    const b = await cachedReader();
+    await events.publishAll([
+      createEnvelope('server.deleted', 1, { serverId: a.serverId, channelIds: [a.channelId], memberIds: [] }, 'membership') as AnyEnvelope,
+      createEnvelope('channel.deleted', 1, { serverId: b.serverId, channelId: b.channelId }, 'membership') as AnyEnvelope,
+    ]);
+    await waitFor(() => refused(a.channelId, a.alice), 'refused after server.deleted');
+    await waitFor(() => refused(b.channelId, b.alice), 'refused after channel.deleted');
+  });
+});
