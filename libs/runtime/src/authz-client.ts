@@ -4,7 +4,9 @@ import {
   AUTHZ_TIMEOUT_MS,
   AuthzResponse,
   ChannelListResponse,
+  hasPermission,
   type ChannelListRequest,
+  type Permission,
   type TopologyNames,
 } from '@chorus/contracts';
 import type { Logger } from './logger.js';
@@ -76,6 +78,15 @@ export function requireAccess(answer: AuthzResponse): ChannelAccess {
     case 'invalid':
       throw new AppError('VALIDATION_FAILED', 'Request is invalid', [{ path: '', message: answer.message }]);
   }
+}
+
+/**
+ * SPEC 15: the access when the caller's effective permissions in the channel include `permission`
+ * (ADMINISTRATOR includes all; the owner's answer lists every one), else AppError FORBIDDEN saying which.
+ */
+export function requirePermission(access: ChannelAccess, permission: Permission, doing: string): ChannelAccess {
+  if (hasPermission(access.permissions, permission)) return access;
+  throw new AppError('FORBIDDEN', `You need the ${permission} permission in this channel to ${doing}`);
 }
 
 interface Cached {

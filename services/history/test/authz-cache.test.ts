@@ -38,7 +38,8 @@ afterAll(async () => {
 });
 
 /** A channel alice may read, read once so her answer is cached (the stand-in is asked once for both reads). */
-async function cachedReader(): Promise<{ channelId: string; serverId: string; alice: { id: string; username: string } }> {
+type Cached = { channelId: string; serverId: string; alice: { id: string; username: string } };
+async function cachedReader(): Promise<Cached> {
   const alice = { id: hexId(), username: 'alice' };
   const serverId = hexId();
   const channelId = hexId();
@@ -73,5 +74,26 @@ describe('history’s authorization cache', () => {
     ]);
     await waitFor(() => refused(a.channelId, a.alice), 'refused after server.deleted');
     await waitFor(() => refused(b.channelId, b.alice), 'refused after channel.deleted');
+  });
+
+  it('role.changed, override.changed and member.updated (SPEC 15) drop cached answers too', async () => {
+    const changes = [
+      (c: Cached) =>
+        createEnvelope('role.changed', 1, { serverId: c.serverId, roleId: c.serverId, change: 'updated', permissions: [] }, 'membership'),
+      (c: Cached) =>
+        createEnvelope(
+          'override.changed',
+          1,
+          { serverId: c.serverId, channelId: c.channelId, roleId: c.serverId, allow: [], deny: ['READ_HISTORY'] },
+          'membership',
+        ),
+      (c: Cached) => createEnvelope('member.updated', 1, { serverId: c.serverId, userId: c.alice.id, roleIds: [] }, 'membership'),
+    ];
+    for (const change of changes) {
+      const cached = await cachedReader();
+      const event = change(cached) as AnyEnvelope;
+      await events.publishAll([event]);
+      await waitFor(() => refused(cached.channelId, cached.alice), `refused after ${event.type}`);
+    }
   });
 });

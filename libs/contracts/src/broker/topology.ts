@@ -15,11 +15,12 @@
  *   <p>.membership.dm-activity  durable  ← dm.activity.*   (membership: DM order and partners)
  *   <p>.membership.authz    durable, non-persistent requests with a TTL  (authorization RPC, see rpc.ts)
  *   <p>.membership.cache.<instance>  exclusive, auto-delete  ← server.deleted.*, channel.deleted.*
- *   <p>.history.cache.<instance>     exclusive, auto-delete  ← member.*.*, server.deleted.*, channel.deleted.*
- *                                      (each history replica that caches authorization answers drops them
- *                                      on every change of who may read what)
  *                                      (each membership replica drops its channel cache on deletions
  *                                      made by another replica)
+ *   <p>.history.cache.<instance>     exclusive, auto-delete  ← member.*.*, server.deleted.*, channel.deleted.*,
+ *                                      role.changed.*, override.changed.*
+ *                                      (each history replica that caches authorization answers drops them
+ *                                      on every change of who may read what)
  *   <queue>.dlq             durable  ← what a consumer of <queue> rejected (invalid envelopes)
  *
  * `p` is the prefix (default `chorus`): tests give each run its own prefix, as they would a vhost.
@@ -58,7 +59,14 @@ export const GATEWAY_BROADCAST_BINDINGS = [
   'reaction.removed.*',
   'read.updated.*',
 ] as const;
-export const GATEWAY_MEMBERSHIP_BINDINGS = ['member.*.*', 'server.deleted.*', 'channel.deleted.*', 'user.updated.*'] as const;
+export const GATEWAY_MEMBERSHIP_BINDINGS = [
+  'member.*.*',
+  'server.deleted.*',
+  'channel.deleted.*',
+  'user.updated.*',
+  'role.changed.*',
+  'override.changed.*',
+] as const;
 export const DM_ACTIVITY_BINDINGS = ['dm.activity.*'] as const;
 
 /** How long an authorization request may wait in its queue before RabbitMQ drops it (the caller times out first). */
@@ -130,7 +138,13 @@ export async function declareMembershipCacheQueue(ch: TopologyChannel, n: Topolo
 }
 
 /** What can change a cached authorization answer: membership, permissions, deletions (history's cache queue). */
-export const HISTORY_CACHE_BINDINGS = ['member.*.*', 'server.deleted.*', 'channel.deleted.*'] as const;
+export const HISTORY_CACHE_BINDINGS = [
+  'member.*.*',
+  'server.deleted.*',
+  'channel.deleted.*',
+  'role.changed.*',
+  'override.changed.*',
+] as const;
 
 /**
  * A history replica's own authorization-cache queue: gone with its connection (the replica then drops its

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import amqplib, { type Channel, type ChannelModel } from 'amqplib';
 import jwt from 'jsonwebtoken';
 import {
+  ALL_PERMISSIONS,
   AuthzRequest,
+  DEFAULT_EVERYONE_PERMISSIONS,
+  DM_PERMISSIONS,
   createEnvelope,
   declareAuthzQueue,
   declareExchanges,
@@ -14,6 +17,7 @@ import {
   type EventPayload,
   type EventType,
   type EventVersion,
+  type Permission,
 } from '@chorus/contracts';
 import type { Isolated } from '../../../../test/support/isolated.js';
 
@@ -54,6 +58,13 @@ export class Directory {
   readonly owners = new Map<string, string>();
   readonly names = new Map<string, string>();
   readonly dms = new Map<string, [string, string]>();
+  /** A member's effective permissions in one channel (`<channelId>:<userId>`, SPEC 15); default `@everyone`'s, the owner all. */
+  readonly permissions = new Map<string, Permission[]>();
+
+  /** What membership would answer for the user's permissions in the channel. */
+  setPermissions(channelId: string, user: TestUser, permissions: Permission[]): void {
+    this.permissions.set(`${channelId}:${user.id}`, permissions);
+  }
 
   /** A DM channel between two users (SPEC 10): only they are allowed; `serverId` null. */
   addDm(a: TestUser, b: TestUser): string {
@@ -90,13 +101,18 @@ export class Directory {
     const recipientIds = this.dms.get(channelId);
     if (recipientIds) {
       const ref = { id: channelId, serverId: null, name: 'dm', recipientIds };
-      return recipientIds.includes(userId) ? { status: 'allowed', channel: ref, role: 'member' } : { status: 'not_member', channel: ref };
+      return recipientIds.includes(userId)
+        ? { status: 'allowed', channel: ref, role: 'member', permissions: [...DM_PERMISSIONS] }
+        : { status: 'not_member', channel: ref };
     }
     const channel = this.channels.get(channelId);
     if (!channel) return { status: 'not_found' };
     const ref = { id: channelId, serverId: channel.serverId, name: channel.name };
     if (!this.members.has(`${channel.serverId}:${userId}`)) return { status: 'not_member', channel: ref };
-    return { status: 'allowed', channel: ref, role: this.owners.get(channel.serverId) === userId ? 'owner' : 'member' };
+    if (this.owners.get(channel.serverId) === userId)
+      return { status: 'allowed', channel: ref, role: 'owner', permissions: [...ALL_PERMISSIONS] };
+    const permissions = this.permissions.get(`${channelId}:${userId}`) ?? [...DEFAULT_EVERYONE_PERMISSIONS];
+    return { status: 'allowed', channel: ref, role: 'member', permissions };
   }
 }
 
