@@ -102,6 +102,26 @@ describe('SEND_MESSAGES and READ_HISTORY on the socket', () => {
     expect(await join(bobOn2, general)).toMatchObject({ ok: true, channel: { id: general } });
   });
 
+  it('typing:start in a channel one may not send to is not relayed; where one may, it is', async () => {
+    const { ada, bob, general, announcements, allow } = stage();
+    allow(announcements, ['READ_HISTORY']);
+    const adaOn1 = await connectAs(g1, ada);
+    const bobOn1 = await connectAs(g1, bob);
+    for (const c of [adaOn1, bobOn1]) for (const id of [general, announcements]) expect(await join(c, id)).toMatchObject({ ok: true });
+    const typing = record(adaOn1, 'typing:start');
+    const seen = record(adaOn1, 'message:created');
+    bobOn1.emit('typing:start', { channelId: announcements });
+    // Bob's send is acked after his typing was handled (same socket, same Redis connection); ada's marker
+    // then leaves the same gateway on the announcements room's channel after anything bob's typing sent there.
+    expect(await send(bobOn1, general, 'after typing')).toMatchObject({ ok: true });
+    expect(await send(adaOn1, announcements, 'marker')).toMatchObject({ ok: true });
+    await waitFor(() => seen.some((m) => m.content === 'marker'), 'the marker');
+    expect(typing).toEqual([]);
+    bobOn1.emit('typing:start', { channelId: general });
+    await waitFor(() => typing.length === 1, 'typing where bob may send');
+    expect(typing).toEqual([{ channelId: general, user: { id: bob.id, username: bob.username } }]);
+  });
+
   it('an administrator or the owner needs no explicit grant', async () => {
     const { ada, bob, announcements, allow } = stage();
     allow(announcements, ['ADMINISTRATOR']);
