@@ -6,7 +6,6 @@ import {
   closeServer,
   connectBroker,
   connectMongo,
-  createAuthzClient,
   createEventPublisher,
   createMetrics,
   createTokenVerifier,
@@ -16,7 +15,7 @@ import {
   type RunningService,
 } from '@chorus/runtime';
 import { createApp } from './app.js';
-import { startAuthzCacheConsumer } from './authz/cache-consumer.js';
+import { createHistoryAuthz } from './authz/cache-consumer.js';
 import type { HistoryConfig } from './config.js';
 import { createHistoryConsumer } from './consumer/history-consumer.js';
 import { createMessageEvents, type MessageEvents } from './messages/message.events.js';
@@ -58,14 +57,10 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
   // Named per process and prefix, so an operator (or a test) can tell connections apart.
   const broker = connectBroker(config.AMQP_URL, logger, `history ${names.prefix} pid ${process.pid}`);
   const publisher = createEventPublisher({ connection: broker, names, logger });
-  const authz = createAuthzClient({ connection: broker, names, logger, cacheTtlMs: config.HISTORY_AUTHZ_CACHE_MS });
+  const { authz, cache: cacheConsumer } = createHistoryAuthz({ connection: broker, names, logger }, config);
+  const cacheUp = () => cacheConsumer?.isUp() ?? true;
   const events = createMessageEvents({ publisher, repository, logger });
   const announcer = createAnnouncer(publisher, logger);
-  // Cached answers need every change of who may read what; without a cache there is nothing to drop.
-  const cacheConsumer =
-    config.HISTORY_AUTHZ_CACHE_MS > 0
-      ? startAuthzCacheConsumer({ connection: broker, names, instanceId: config.INSTANCE_ID, authz, logger })
-      : undefined;
 
   // Consumers start only once the database they write to is ready.
   let consumer: Consumer | undefined;
@@ -106,11 +101,7 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
     readStates: createReadStateService({ readStates, unread: new UnreadRepository(mongo.conn), authz, announcer }),
     metrics,
     verifyToken: createTokenVerifier({ publicKey: config.jwtPublicKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-    readiness: () => ({
-      mongodb: mongo.isUp(),
-      broker: broker.isConnected(),
-      consumer: (consumer?.isUp() ?? false) && (cacheConsumer?.isUp() ?? true),
-    }),
+    readiness: () => ({ mongodb: mongo.isUp(), broker: broker.isConnected(), consumer: !!consumer?.isUp() && cacheUp() }),
     isShuttingDown: () => shuttingDown,
   });
   const server = createServer(app);

@@ -1,5 +1,6 @@
 import { declareHistoryCacheQueue, type AnyEnvelope, type TopologyNames } from '@chorus/contracts';
 import {
+  createAuthzClient,
   createConsumer,
   envelopeDecoder,
   forgetOnEvent,
@@ -36,4 +37,17 @@ export function startAuthzCacheConsumer(deps: AuthzCacheConsumerDeps): Consumer 
     handle: ({ value }: Delivery<AnyEnvelope>) => void forgetOnEvent(authz, value),
     onReattach: () => authz.forgetAll(),
   });
+}
+
+/**
+ * History's authorization client, and — when answers are cached (`cacheTtlMs` > 0) — the consumer that
+ * keeps them honest. Without a cache there is nothing to drop, so no queue.
+ */
+export function createHistoryAuthz(
+  deps: Omit<AuthzCacheConsumerDeps, 'authz' | 'instanceId'>,
+  config: { HISTORY_AUTHZ_CACHE_MS: number; INSTANCE_ID: string },
+): { authz: AuthzClient; cache: Consumer | undefined } {
+  const authz = createAuthzClient({ ...deps, cacheTtlMs: config.HISTORY_AUTHZ_CACHE_MS });
+  const cache = config.HISTORY_AUTHZ_CACHE_MS > 0 ? startAuthzCacheConsumer({ ...deps, authz, instanceId: config.INSTANCE_ID }) : undefined;
+  return { authz, cache };
 }
