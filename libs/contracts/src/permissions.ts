@@ -20,8 +20,8 @@ export const ALL_PERMISSIONS = [
 export const Permission = z.enum(ALL_PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
 
-/** What `@everyone` (the role whose id is the server id) grants until someone edits it. */
-export const DEFAULT_EVERYONE_PERMISSIONS: readonly Permission[] = ['SEND_MESSAGES', 'READ_HISTORY', 'CREATE_INVITES'];
+/** What `@everyone` (the role whose id is the server id) grants until someone edits it (in `ALL_PERMISSIONS` order, as every list on the wire). */
+export const DEFAULT_EVERYONE_PERMISSIONS: readonly Permission[] = ['CREATE_INVITES', 'SEND_MESSAGES', 'READ_HISTORY'];
 
 /** What each recipient of a DM may do in it (there are no roles in a DM; deleting is the author's only). */
 export const DM_PERMISSIONS: readonly Permission[] = ['SEND_MESSAGES', 'READ_HISTORY'];

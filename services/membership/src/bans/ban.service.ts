@@ -60,7 +60,10 @@ export function createBanService(deps: { models: Models; events: MembershipEvent
 
     async list(serverId, user) {
       await permissions.requirePermission(serverId, user.id, 'BAN_MEMBERS');
-      const docs = await models.Ban.find({ serverId: new Types.ObjectId(serverId) }).sort({ _id: -1 }).limit(MAX_BANS_LISTED).lean();
+      const docs = await models.Ban.find({ serverId: new Types.ObjectId(serverId) })
+        .sort({ _id: -1 })
+        .limit(MAX_BANS_LISTED)
+        .lean();
       return docs.map((d) => ({
         userId: d.userId.toHexString(),
         username: d.username,

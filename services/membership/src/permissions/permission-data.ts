@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { DEFAULT_EVERYONE_PERMISSIONS, Permission, type Role } from '@chorus/contracts';
+import { DEFAULT_EVERYONE_PERMISSIONS, Permission, sortPermissions, type Role } from '@chorus/contracts';
 import type { Models } from '../db/models.js';
 import type { MemberView, OverrideView, RoleView } from './compute.js';
 
@@ -27,7 +27,7 @@ export async function loadRoles(models: Models, serverId: string): Promise<RoleV
   const everyone = roles.find((r) => r.id === serverId) ?? {
     id: serverId,
     name: EVERYONE_NAME,
-    permissions: [...DEFAULT_EVERYONE_PERMISSIONS],
+    permissions: sortPermissions(DEFAULT_EVERYONE_PERMISSIONS),
     position: 0,
   };
   return [...others, { ...everyone, name: EVERYONE_NAME, position: 0 }];

@@ -19,10 +19,21 @@ export interface MemberRoleService {
  * is granting what it carries). `@everyone` is everyone's and cannot be given or taken. Each change is
  * announced as `member.updated` (gateways drop that member's cached answers in the server).
  */
-export function createMemberRoleService(deps: { models: Models; events: MembershipEvents; permissions: PermissionChecker }): MemberRoleService {
+export function createMemberRoleService(deps: {
+  models: Models;
+  events: MembershipEvents;
+  permissions: PermissionChecker;
+}): MemberRoleService {
   const { models, events, permissions } = deps;
 
-  const change = async (op: '$addToSet' | '$pull', serverId: string, userId: string, roleId: string, user: AuthenticatedUser, cid?: string) => {
+  const change = async (
+    op: '$addToSet' | '$pull',
+    serverId: string,
+    userId: string,
+    roleId: string,
+    user: AuthenticatedUser,
+    cid?: string,
+  ) => {
     if (roleId === serverId) {
       throw new AppError('VALIDATION_FAILED', '@everyone is every member’s role', [{ path: 'roleId', message: 'is @everyone' }]);
     }

@@ -45,7 +45,14 @@ export function createRoleService(deps: { models: Models; events: MembershipEven
       const granted = input.permissions ?? [];
       assertCanGrant(actor, granted);
       const id = new Types.ObjectId();
-      const doc = { _id: id, serverId: new Types.ObjectId(serverId), name: input.name, permissions: granted, position, createdAt: new Date() };
+      const doc = {
+        _id: id,
+        serverId: new Types.ObjectId(serverId),
+        name: input.name,
+        permissions: granted,
+        position,
+        createdAt: new Date(),
+      };
       await events.record(membershipEvent.roleChanged(serverId, id.toHexString(), 'created', granted, correlationId), async () => {
         await models.Role.create([doc]);
       });

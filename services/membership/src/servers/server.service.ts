@@ -15,6 +15,7 @@ import type { ChannelCache } from '../authz/channel-cache.js';
 import { CHANNEL_PROJECTION, SERVER_PROJECTION, escapeRegex, toServerDetail, toServerSummary } from './server.dto.js';
 import { loadOwnedServer, loadServer, serverNotFound } from './server.access.js';
 import { createPermissionChecker } from '../permissions/permission-checker.js';
+import { deleteServerContents } from './server-contents.js';
 
 export interface ServerService {
   create(owner: AuthenticatedUser, input: CreateServerRequest, correlationId?: string): Promise<ServerDetail>;
@@ -115,13 +116,7 @@ export function createServerService(deps: {
         const gone = await models.Server.deleteOne({ _id: id, ownerId: new Types.ObjectId(user.id) });
         if (gone.deletedCount !== 1) throw serverNotFound();
         channelCache.forgetServer(serverId);
-        await Promise.all([
-          models.Channel.deleteMany({ serverId: id }),
-          models.Member.deleteMany({ serverId: id }),
-          models.Role.deleteMany({ serverId: id }),
-          models.Override.deleteMany({ serverId: id }),
-          models.Ban.deleteMany({ serverId: id }),
-        ]);
+        await deleteServerContents(models, id);
         channelCache.forgetServer(serverId);
       });
       logger.info({ serverId, channels: channels.length, members: members.length }, 'server deleted');
