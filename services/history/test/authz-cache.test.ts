@@ -43,6 +43,7 @@ afterAll(async () => {
  * (An answer in flight while any invalidation lands is not cached, e.g. a late `server.deleted` of an
  * earlier test reaching the work queue: hence "until".)
  */
+type Cached = { channelId: string; serverId: string; alice: { id: string; username: string } };
 async function cachedReader(): Promise<Cached> {
   const alice = { id: hexId(), username: 'alice' };
   const serverId = hexId();
