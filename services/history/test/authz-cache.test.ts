@@ -102,4 +102,18 @@ describe('history’s authorization cache', () => {
       await waitFor(() => refused(cached.channelId, cached.alice), `refused after ${event.type}`);
     }
   });
+
+  it('contract: an invalid envelope on the cache queue is dropped and the events after it still apply', async () => {
+    const cached = await cachedReader();
+    const bad = {
+      ...createEnvelope('member.left', 1, { serverId: cached.serverId, userId: cached.alice.id }, 'membership'),
+      type: 'role.changed',
+    };
+    await events.publishRaw('role.changed.v1', JSON.stringify(bad));
+    await events.publishRaw('member.updated.v1', 'not json');
+    await events.publishAll([
+      createEnvelope('member.updated', 1, { serverId: cached.serverId, userId: cached.alice.id, roleIds: [] }, 'membership') as AnyEnvelope,
+    ]);
+    await waitFor(() => refused(cached.channelId, cached.alice), 'the valid event applied after the invalid ones');
+  });
 });
