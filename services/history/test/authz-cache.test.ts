@@ -7,6 +7,7 @@ import { createLogger } from '@chorus/runtime';
 import { isolated } from '../../../test/support/isolated.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../src/config.js';
+import { migrateHistory } from '../../../test/support/migrate.js';
 import { createHistoryService, type HistoryService } from '../src/service.js';
 import { startAuthzStandIn, type AuthzStandIn } from './support/authz-stand-in.js';
 import { hexId, mintToken, testPublisher, type TestPublisher } from './support/fixtures.js';
@@ -26,7 +27,9 @@ const read = (channelId: string, user: { id: string; username: string }) =>
 beforeAll(async () => {
   authz = await startAuthzStandIn(iso.amqpUrl, names);
   events = await testPublisher(iso.amqpUrl, names);
-  svc = createHistoryService(loadConfig(iso.serviceEnv({ HISTORY_AUTHZ_CACHE_MS: '30000', INSTANCE_ID: `${iso.amqpPrefix}-h1` })), logger);
+  const config = loadConfig(iso.serviceEnv({ HISTORY_AUTHZ_CACHE_MS: '30000', INSTANCE_ID: `${iso.amqpPrefix}-h1` }));
+  await migrateHistory(config.MONGODB_URI);
+  svc = createHistoryService(config, logger);
   await svc.ready;
 });
 
