@@ -11,7 +11,7 @@ import {
 } from '@chorus/contracts';
 import { isolated } from '../../../test/support/isolated.js';
 import { sampleSum } from '../../../test/support/metrics.js';
-import { FAST_ACCOUNTS } from '../../../test/support/tuning.js';
+import { FAST_ACCOUNTS, FAST_WRITES } from '../../../test/support/tuning.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { closeClients, connectClient, record, request, type Client } from './support/gateway-harness.js';
 import { spawnService, stopAll, type ServiceProcess } from './support/processes.js';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   const env = iso.serviceEnv({ LOG_LEVEL: 'info' });
   [membership, history, gw1, gw2] = await Promise.all([
     spawnService('membership', { ...env, ...FAST_ACCOUNTS, INSTANCE_ID: `${iso.amqpPrefix}-m1` }, { readyTimeoutMs: 50_000 }),
-    spawnService('history', env, { readyTimeoutMs: 50_000 }),
+    spawnService('history', { ...env, ...FAST_WRITES }, { readyTimeoutMs: 50_000 }),
     spawnService('gateway', { ...env, GATEWAY_ID: `${iso.amqpPrefix}-gw1` }, { name: 'gw1', readyTimeoutMs: 50_000 }),
     spawnService('gateway', { ...env, GATEWAY_ID: `${iso.amqpPrefix}-gw2` }, { name: 'gw2', readyTimeoutMs: 50_000 }),
   ]);
