@@ -27,6 +27,7 @@ import {
   type UpdateServerRequest,
 } from '@chorus/contracts';
 import type { z } from 'zod';
+import { invitesApi, moderationApi, rolesApi } from './community.js';
 import { Http, type HttpOptions } from './http.js';
 import { toSession, type Session } from './session.js';
 import { ChorusSocket, type SocketOptions } from './socket.js';
@@ -123,6 +124,11 @@ export class ChorusClient {
     list: (serverId: string, params: MembersParams = {}) =>
       this.http.request('GET', `/api/servers/${enc(serverId)}/members`, ListMembersResponse, { query: params }).then((r) => r.members),
   };
+
+  /** SPEC 14 and 15 (community.ts). */
+  readonly invites = invitesApi(this);
+  readonly roles = rolesApi(this);
+  readonly moderation = moderationApi(this);
 
   /** SPEC 4: history, newest first. */
   readonly messages = {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { ErrorText } from '../../components/ErrorText';
+import type { CreateServerRequest } from '@chorus/contracts';
 import { useCategories, useCreateServer } from './api';
 
 /** A native <dialog>: focus trap, Escape and the backdrop come with it. */
@@ -12,6 +13,7 @@ export function CreateServerDialog({ open, onClose }: { open: boolean; onClose()
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [category, setCategory] = useState('');
+  const [isPrivate, setPrivate] = useState(false);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -26,10 +28,12 @@ export function CreateServerDialog({ open, onClose }: { open: boolean; onClose()
       name: name.trim(),
       ...(description.trim() ? { description: description.trim() } : {}),
       ...(category ? { category } : {}),
-    });
+      visibility: isPrivate ? 'private' : 'public',
+    } as CreateServerRequest);
     setName('');
     setDescription('');
     setCategory('');
+    setPrivate(false);
     onClose();
     navigate(`/servers/${server.id}/channels/${server.channels[0]!.id}`);
   };
@@ -56,6 +60,13 @@ export function CreateServerDialog({ open, onClose }: { open: boolean; onClose()
               </option>
             ))}
           </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} />
+          <span>
+            Private server
+            <span className="muted small block">Hidden from explore and search; people join only with an invite link.</span>
+          </span>
         </label>
         <ErrorText error={create.error} />
         <div className="row end">

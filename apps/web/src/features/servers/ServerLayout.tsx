@@ -1,8 +1,11 @@
-import { Navigate, Outlet, useNavigate, useParams } from 'react-router';
+import { useState } from 'react';
+import { Link, Navigate, Outlet, useNavigate, useParams } from 'react-router';
 import { ErrorText } from '../../components/ErrorText';
 import { Spinner } from '../../components/Spinner';
 import { useSession } from '../auth/session';
 import { ChannelList } from '../channels/ChannelList';
+import { CreateInviteDialog } from '../invites/CreateInviteDialog';
+import { usePermissions } from '../permissions/access';
 import { MemberList } from './MemberList';
 import { useIsMember, useMembership, useServer } from './api';
 
@@ -14,12 +17,15 @@ export default function ServerLayout() {
   const server = useServer(serverId);
   const isMember = useIsMember(serverId);
   const { join, leave } = useMembership(serverId);
+  const perms = usePermissions(serverId);
+  const [inviting, setInviting] = useState(false);
 
   if (server.isPending || isMember.isPending) return <Spinner />;
   if (server.error || !server.data) return <ErrorText error={server.error ?? new Error('Server not found')} />;
   const s = server.data;
   const isOwner = s.ownerId === user?.id;
   const member = isMember.data === true;
+  const canSettings = member && (['MANAGE_ROLES', 'MANAGE_CHANNELS', 'BAN_MEMBERS', 'MANAGE_SERVER'] as const).some(perms.can);
 
   return (
     <div className="server">
@@ -27,7 +33,25 @@ export default function ServerLayout() {
         <header className="sidebar-header">
           <h2 title={s.name}>{s.name}</h2>
         </header>
-        {member ? <ChannelList server={s} canManage={isOwner} /> : <p className="muted pad">Join to read and write in its channels.</p>}
+        {member && (
+          <div className="sidebar-actions">
+            {perms.can('CREATE_INVITES') && (
+              <button type="button" onClick={() => setInviting(true)}>
+                Create invite
+              </button>
+            )}
+            {canSettings && (
+              <Link className="button-link" to={`/servers/${s.id}/settings`}>
+                Server settings
+              </Link>
+            )}
+          </div>
+        )}
+        {member ? (
+          <ChannelList server={s} canManage={perms.can('MANAGE_CHANNELS')} />
+        ) : (
+          <p className="muted pad">Join to read and write in its channels.</p>
+        )}
         <div className="sidebar-footer">
           {!member && (
             <button type="button" className="primary" disabled={join.isPending} onClick={() => join.mutate()}>
@@ -62,6 +86,7 @@ export default function ServerLayout() {
           </p>
         </main>
       )}
+      {member && <CreateInviteDialog serverId={s.id} open={inviting} onClose={() => setInviting(false)} />}
     </div>
   );
 }

@@ -1,0 +1,74 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Permission, Role } from '@chorus/client';
+import { chorus } from '../../lib/chorus';
+import { keys } from '../../lib/query-client';
+
+/** Human names of the closed permission set (SPEC 15). */
+export const PERMISSION_LABELS: Record<Permission, string> = {
+  ADMINISTRATOR: 'Administrator (every permission)',
+  MANAGE_SERVER: 'Manage server',
+  MANAGE_CHANNELS: 'Manage channels',
+  MANAGE_ROLES: 'Manage roles',
+  KICK_MEMBERS: 'Kick members',
+  BAN_MEMBERS: 'Ban members',
+  MANAGE_MESSAGES: 'Manage messages',
+  CREATE_INVITES: 'Create invites',
+  SEND_MESSAGES: 'Send messages',
+  READ_HISTORY: 'Read message history',
+};
+
+/** Highest first, as a role list reads; `@everyone` (id = the server id) is always last. */
+export const byRank = (roles: readonly Role[]) => [...roles].sort((a, b) => b.position - a.position);
+
+export const useRoles = (serverId: string, enabled = true) =>
+  useQuery({ queryKey: keys.roles(serverId), queryFn: () => chorus.roles.list(serverId), enabled });
+
+/** Every role edit reloads the roles, and the caller's own permissions (they may hold the role). */
+function useRoleMutation<V, R>(serverId: string, run: (vars: V) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: keys.roles(serverId) });
+      void qc.invalidateQueries({ queryKey: keys.access(serverId) });
+    },
+  });
+}
+
+export const useCreateRole = (serverId: string) =>
+  useRoleMutation(serverId, (name: string) => chorus.roles.create(serverId, { name, permissions: [] }));
+
+export const useUpdateRole = (serverId: string) =>
+  useRoleMutation(serverId, ({ roleId, ...body }: { roleId: string; name?: string; permissions?: Permission[]; position?: number }) =>
+    chorus.roles.update(serverId, roleId, body),
+  );
+
+export const useDeleteRole = (serverId: string) => useRoleMutation(serverId, (roleId: string) => chorus.roles.remove(serverId, roleId));
+
+/** Swap two neighbours' positions: "Move up" / "Move down". */
+export const useSwapRoles = (serverId: string) =>
+  useRoleMutation(serverId, async ([a, b]: [Role, Role]) => {
+    await chorus.roles.update(serverId, a.id, { position: b.position });
+    await chorus.roles.update(serverId, b.id, { position: a.position });
+  });
+
+export function useAssignRole(serverId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, roleId, on }: { userId: string; roleId: string; on: boolean }) =>
+      on ? chorus.roles.assign(serverId, userId, roleId) : chorus.roles.unassign(serverId, userId, roleId),
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: keys.members(serverId) });
+      void qc.invalidateQueries({ queryKey: keys.access(serverId) });
+    },
+  });
+}
+
+export function useSetOverride(serverId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ channelId, roleId, allow, deny }: { channelId: string; roleId: string; allow: Permission[]; deny: Permission[] }) =>
+      chorus.roles.setOverride(serverId, channelId, roleId, { allow, deny }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: keys.server(serverId) }),
+  });
+}
