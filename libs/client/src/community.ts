@@ -1,17 +1,5 @@
 import type { Http } from './http.js';
-import {
-  BansResponse,
-  Invite,
-  InvitePreview,
-  InvitesResponse,
-  MemberAccess,
-  RedeemInviteResponse,
-  Role,
-  RolesResponse,
-  type CreateInviteRequest,
-  type OverrideRequest,
-  type RoleRequest,
-} from './interim-contracts.js';
+import { BansResponse, MemberAccess, Role, RolesResponse, type OverrideRequest, type RoleRequest } from './interim-contracts.js';
 
 /** Read lazily: `ChorusClient` builds these objects in field initialisers, before its constructor sets `http`. */
 interface HasHttp {
@@ -20,15 +8,6 @@ interface HasHttp {
 
 const enc = encodeURIComponent;
 const server = (serverId: string) => `/api/servers/${enc(serverId)}`;
-
-/** SPEC 14: invite links. The preview is public; redeeming makes the caller a member (private servers too). */
-export const invitesApi = (c: HasHttp) => ({
-  create: (serverId: string, body: CreateInviteRequest = {}) => c.http.request('POST', `${server(serverId)}/invites`, Invite, { body }),
-  list: (serverId: string) => c.http.request('GET', `${server(serverId)}/invites`, InvitesResponse).then((r) => r.invites),
-  revoke: (code: string) => c.http.request('DELETE', `/api/invites/${enc(code)}`, undefined),
-  preview: (code: string) => c.http.request('GET', `/api/invites/${enc(code)}`, InvitePreview, { auth: c.http.session !== null }),
-  redeem: (code: string) => c.http.request('POST', `/api/invites/${enc(code)}`, RedeemInviteResponse),
-});
 
 /** SPEC 15: roles (positions, permissions), role assignment and channel overrides. */
 export const rolesApi = (c: HasHttp) => ({

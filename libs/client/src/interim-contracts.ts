@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * INTERIM (issue 13, web part): SPEC 14 and 15 shapes as the SPEC text gives them, used only until the
+ * INTERIM (issue 13, web part): SPEC 15 shapes as the SPEC text gives them, used only until the
  * backend branches' own contracts (libs/contracts, "roles contracts:" / "invites contracts:") are
  * merged. Then this file is deleted and `community.ts` imports from `@chorus/contracts`.
  */
@@ -44,26 +44,3 @@ export interface OverrideRequest {
 export const Ban = z.object({ userId: z.string(), username: z.string().optional(), reason: z.string().nullish() });
 export type Ban = z.infer<typeof Ban>;
 export const BansResponse = z.object({ bans: z.array(Ban) });
-
-export const Invite = z.object({
-  code: z.string(),
-  serverId: z.string(),
-  inviterId: z.string(),
-  uses: z.number(),
-  maxUses: z.number().nullable(),
-  expiresAt: z.string().nullable(),
-});
-export type Invite = z.infer<typeof Invite>;
-export const InvitesResponse = z.object({ invites: z.array(Invite) });
-export interface CreateInviteRequest {
-  maxUses?: number;
-  expiresInSeconds?: number;
-}
-
-export const InvitePreview = z.object({
-  code: z.string(),
-  server: z.object({ id: z.string(), name: z.string(), description: z.string(), memberCount: z.number() }),
-  expiresAt: z.string().nullable(),
-});
-export type InvitePreview = z.infer<typeof InvitePreview>;
-export const RedeemInviteResponse = z.object({ serverId: z.string() });

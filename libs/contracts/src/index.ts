@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './tokens.js';
 export * from './rest/auth.js';
 export * from './rest/servers.js';
+export * from './rest/invites.js';
 export * from './rest/messages.js';
 export * from './rest/users.js';
 export * from './rest/dms.js';

@@ -7,6 +7,7 @@ import { channelSchema, type ChannelDoc } from '../channels/channel.schema.js';
 import { memberSchema, type MemberDoc } from '../members/member.schema.js';
 import { outboxSchema, type OutboxDoc } from '../events/outbox.schema.js';
 import { dmSchema, type DmDoc } from '../dms/dm.schema.js';
+import { inviteSchema, type InviteDoc } from '../invites/invite.schema.js';
 
 export interface Models {
   User: Model<UserDoc>;
@@ -18,6 +19,7 @@ export interface Models {
   Member: Model<MemberDoc>;
   Outbox: Model<OutboxDoc>;
   Dm: Model<DmDoc>;
+  Invite: Model<InviteDoc>;
 }
 
 /** Compiles every model on one connection (no I/O). */
@@ -32,6 +34,7 @@ export function createModels(conn: Connection): Models {
     Member: conn.model<MemberDoc>('Member', memberSchema),
     Outbox: conn.model<OutboxDoc>('Outbox', outboxSchema),
     Dm: conn.model<DmDoc>('Dm', dmSchema),
+    Invite: conn.model<InviteDoc>('Invite', inviteSchema),
   };
 }
 

@@ -31,7 +31,11 @@ export function createChangeVerifier(deps: { models: Models; channelCache: Chann
       case 'server.deleted': {
         const serverId = oid(envelope.payload.serverId);
         if ((await models.Server.exists({ _id: serverId })) !== null) return false;
-        const [channels, members] = await Promise.all([models.Channel.deleteMany({ serverId }), models.Member.deleteMany({ serverId })]);
+        const [channels, members] = await Promise.all([
+          models.Channel.deleteMany({ serverId }),
+          models.Member.deleteMany({ serverId }),
+          models.Invite.deleteMany({ serverId }),
+        ]);
         channelCache.forgetServer(envelope.payload.serverId);
         if (channels.deletedCount > 0 || members.deletedCount > 0) {
           logger.warn(

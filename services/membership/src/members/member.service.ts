@@ -5,9 +5,16 @@ import { isDuplicateKey, type Models } from '../db/models.js';
 import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import { loadServer, serverNotFound } from '../servers/server.access.js';
 import type { PresenceReader } from './presence-reader.js';
+import { assertServerSlot, limitReached, serversOf, tooManyServers, type Quotas } from '../quotas/quotas.js';
+
+/** How a join came about: `invite` may enter a private server (SPEC 14). */
+export interface JoinOptions {
+  via: 'direct' | 'invite';
+}
 
 export interface MemberService {
-  join(serverId: string, user: AuthenticatedUser, correlationId?: string): Promise<JoinResponse>;
+  /** The one join path (PUT members/@me and invite redemption): every refusal (private, quota, ban) is decided here. */
+  join(serverId: string, user: AuthenticatedUser, correlationId?: string, options?: JoinOptions): Promise<JoinResponse>;
   leave(serverId: string, user: AuthenticatedUser, correlationId?: string): Promise<void>;
   isMember(serverId: string, user: AuthenticatedUser): Promise<IsMemberResponse>;
   list(serverId: string, user: AuthenticatedUser, query: ListMembersQuery): Promise<Member[]>;
@@ -18,13 +25,22 @@ export interface MemberService {
  * concurrent joins (one insert wins, the other gets E11000 → ALREADY_MEMBER), and memberCount moves
  * with $inc only after the membership insert/delete itself succeeded.
  */
-export function createMemberService(deps: { models: Models; events: MembershipEvents; presence: PresenceReader }): MemberService {
-  const { models, events, presence } = deps;
+export function createMemberService(deps: {
+  models: Models;
+  events: MembershipEvents;
+  presence: PresenceReader;
+  quotas: Quotas;
+}): MemberService {
+  const { models, events, presence, quotas } = deps;
   const key = (serverId: string, userId: string) => ({ serverId: new Types.ObjectId(serverId), userId: new Types.ObjectId(userId) });
 
   return {
-    async join(serverId, user, correlationId) {
-      await loadServer(models, serverId);
+    async join(serverId, user, correlationId, options = { via: 'direct' }) {
+      const server = await loadServer(models, serverId);
+      if (server.visibility === 'private' && options.via !== 'invite') {
+        throw new AppError('FORBIDDEN', 'This server is private: join it with an invite');
+      }
+      await assertServerSlot(models, quotas, user.id);
       const joinedAt = new Date();
       await events.record(membershipEvent.memberJoined(serverId, user.id, correlationId), async () => {
         try {
@@ -32,6 +48,11 @@ export function createMemberService(deps: { models: Models; events: MembershipEv
         } catch (err) {
           if (isDuplicateKey(err)) throw new AppError('ALREADY_MEMBER', 'You are already a member of this server');
           throw err;
+        }
+        if ((await serversOf(models, user.id)) > quotas.serversPerUser) {
+          // Concurrent joins by one user all passed the check above: whoever sees the quota exceeded backs out.
+          await models.Member.deleteOne(key(serverId, user.id));
+          throw limitReached(quotas.serversPerUser, tooManyServers(quotas.serversPerUser));
         }
         const bumped = await models.Server.updateOne({ _id: new Types.ObjectId(serverId) }, { $inc: { memberCount: 1 } });
         if (bumped.matchedCount !== 1) {

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { Invite } from '@chorus/client';
+import type { Invite } from '@chorus/contracts';
 import { Dialog } from '../../components/Dialog';
 import { ErrorText } from '../../components/ErrorText';
 import { EXPIRY, MAX_USES, inviteLink, useCreateInvite } from './api';

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { ErrorText } from '../../components/ErrorText';
-import type { CreateServerRequest } from '@chorus/contracts';
 import { useCategories, useCreateServer } from './api';
 
 /** A native <dialog>: focus trap, Escape and the backdrop come with it. */
@@ -29,7 +28,7 @@ export function CreateServerDialog({ open, onClose }: { open: boolean; onClose()
       ...(description.trim() ? { description: description.trim() } : {}),
       ...(category ? { category } : {}),
       visibility: isPrivate ? 'private' : 'public',
-    } as CreateServerRequest);
+    });
     setName('');
     setDescription('');
     setCategory('');

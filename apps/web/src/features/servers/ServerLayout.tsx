@@ -32,6 +32,11 @@ export default function ServerLayout() {
       <aside className="sidebar" aria-label={`${s.name} server`}>
         <header className="sidebar-header">
           <h2 title={s.name}>{s.name}</h2>
+          {s.visibility === 'private' && (
+            <span className="badge" title="Hidden from explore; joined by invite only">
+              private
+            </span>
+          )}
         </header>
         {member && (
           <div className="sidebar-actions">
