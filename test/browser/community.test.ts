@@ -58,17 +58,15 @@ describe('invites, kick and ban in the web client', () => {
   const servers = (page: Page) => page.getByRole('navigation', { name: 'Servers' });
   const members = (page: Page) => page.getByRole('complementary', { name: 'Members' });
 
-  it('an invite link previews and joins a private server; kick and ban remove members; a ban stops the invite', async () => {
-    const ada = await person('ada', 'gw1');
-    const serverName = `Hidden guild ${suffix}`;
+  /** Ada's new server (private or not) and an invite link to it, made in the UI: returns the link's path. */
+  async function serverWithInvite(ada: Page, serverName: string, isPrivate: boolean): Promise<string> {
     await ada.getByRole('button', { name: 'New server' }).click();
     await ada.getByRole('textbox', { name: 'Server name' }).fill(serverName);
     await ada.getByRole('textbox', { name: 'Description' }).fill('Members by invitation');
-    await ada.getByRole('checkbox', { name: /Private server/ }).check();
+    if (isPrivate) await ada.getByRole('checkbox', { name: /Private server/ }).check();
     await ada.getByRole('button', { name: 'Create server' }).click();
     await ada.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name: '#general' }).waitFor();
-
-    // Ada: Create invite → 5 uses, 1 day → Generate link → the link is `<origin>/invite/<code>`.
+    // Create invite → 5 uses, 1 day → Generate link → the link is `<origin>/invite/<code>`.
     await ada.getByRole('button', { name: 'Create invite' }).click();
     const dialog = ada.getByRole('dialog', { name: 'Invite people' });
     await dialog.getByRole('combobox', { name: 'Max uses' }).selectOption({ label: '5 uses' });
@@ -79,12 +77,28 @@ describe('invites, kick and ban in the web client', () => {
     const link = new URL(await linkBox.inputValue());
     expect(link.origin).toBe(new URL(system().edgeUrl).origin);
     expect(link.pathname).toMatch(/^\/invite\/[A-Za-z0-9_-]{8,16}$/);
+    await dialog.getByText(/^5 uses · expires/).waitFor();
     await ada.screenshot({ path: join(SHOTS, 'invite-dialog-ada.png') });
     await dialog.getByRole('button', { name: 'Done' }).click();
+    return link.pathname;
+  }
 
-    // Bob: the link shows the preview; Join lands in the server and its channel.
+  async function joinByLink(page: Page, path: string, serverName: string): Promise<void> {
+    await page.goto(path);
+    await page.getByRole('heading', { name: serverName }).waitFor();
+    await page.getByRole('button', { name: 'Join server' }).click();
+    await page.waitForURL(/\/servers\/[0-9a-f]{24}/);
+    await servers(page).getByRole('link', { name: serverName }).waitFor();
+  }
+
+  it('an invite link previews and joins a private server, signed in or via log-in; an unknown code is not found', async () => {
+    const ada = await person('ada', 'gw1');
+    const serverName = `Hidden guild ${suffix}`;
+    const path = await serverWithInvite(ada, serverName, true);
+
+    // Bob: the link shows the preview; Join lands in the server and its channel, where Ada's message arrives.
     const bob = await person('bob', 'gw2');
-    await bob.goto(link.pathname);
+    await bob.goto(path);
     await bob.getByRole('heading', { name: serverName }).waitFor();
     expect(await bob.getByText('Members by invitation').isVisible()).toBe(true);
     await bob.getByText('1 member').waitFor();
@@ -96,51 +110,68 @@ describe('invites, kick and ban in the web client', () => {
     await ada.getByRole('button', { name: 'Send' }).click();
     await messages(bob).getByRole('listitem').filter({ hasText: 'welcome, bob' }).waitFor();
 
-    // Cyd opens the link signed out: preview, Join → log in/register → back on the invite → Join.
+    // Cyd, signed out, sees the preview too (now with Bob counted).
     const cyd = await visitor('gw1');
-    await cyd.goto(link.pathname);
+    await cyd.goto(path);
     await cyd.getByRole('heading', { name: serverName }).waitFor();
+    await cyd.getByText('2 members').waitFor();
+    // Signed out: Join → log in/register → back on the invite → Join.
     await cyd.getByRole('button', { name: 'Join server' }).click();
     await register(cyd, 'cyd');
     await cyd.getByRole('heading', { name: serverName }).waitFor();
     await cyd.getByRole('button', { name: 'Join server' }).click();
     await servers(cyd).getByRole('link', { name: serverName }).waitFor();
+    await members(ada).getByText(name('cyd'), { exact: true }).waitFor();
 
-    // Ada kicks Bob (confirm dialog): he leaves her member list and loses the server from his side bar.
-    await members(ada).getByText(name('cyd')).waitFor();
+    // Already a member: the link just opens the server.
+    await joinByLink(bob, path, serverName);
+
+    await bob.goto('/invite/nosuchcode1');
+    await bob.getByRole('heading', { name: 'Invite not found' }).waitFor();
+  }, 150_000);
+
+  it('a moderator kicks one member and bans another (confirm dialogs); the ban stops the invite until unbanned', async () => {
+    const ada = await person('ada2', 'gw1');
+    const serverName = `Strict guild ${suffix}`;
+    const path = await serverWithInvite(ada, serverName, false);
+    const bob = await person('bob2', 'gw2');
+    const cyd = await person('cyd2', 'gw1');
+    await joinByLink(bob, path, serverName);
+    await joinByLink(cyd, path, serverName);
+
+    // Ada kicks Bob: he leaves her member list and loses the server from his side bar.
+    await members(ada).getByText(name('cyd2'), { exact: true }).waitFor();
     await members(ada)
-      .getByRole('button', { name: `Kick ${name('bob')}` })
+      .getByRole('button', { name: `Kick ${name('bob2')}` })
       .click();
     await ada
-      .getByRole('dialog', { name: `Kick ${name('bob')}?` })
+      .getByRole('dialog', { name: `Kick ${name('bob2')}?` })
       .getByRole('button', { name: 'Kick' })
       .click();
-    await members(ada).getByText(name('bob')).waitFor({ state: 'detached' });
+    await members(ada).getByText(name('bob2'), { exact: true }).waitFor({ state: 'detached' });
     await servers(bob).getByRole('link', { name: serverName }).waitFor({ state: 'detached' });
 
-    // Ada bans Cyd; the invite no longer lets Cyd in; the bans list shows Cyd, and unbanning clears it.
+    // Ada bans Cyd: the invite no longer lets Cyd in (the server's refusal is shown).
     await members(ada)
-      .getByRole('button', { name: `Ban ${name('cyd')}` })
+      .getByRole('button', { name: `Ban ${name('cyd2')}` })
       .click();
-    const ban = ada.getByRole('dialog', { name: `Ban ${name('cyd')}?` });
+    const ban = ada.getByRole('dialog', { name: `Ban ${name('cyd2')}?` });
     await ban.getByRole('textbox', { name: /Reason/ }).fill('spam');
     await ban.getByRole('button', { name: 'Ban' }).click();
-    await members(ada).getByText(name('cyd')).waitFor({ state: 'detached' });
+    await members(ada).getByText(name('cyd2'), { exact: true }).waitFor({ state: 'detached' });
     await servers(cyd).getByRole('link', { name: serverName }).waitFor({ state: 'detached' });
-    await cyd.goto(link.pathname);
+    await cyd.goto(path);
     await cyd.getByRole('button', { name: 'Join server' }).click();
     await cyd.getByRole('alert').waitFor();
     await cyd.screenshot({ path: join(SHOTS, 'invite-banned-cyd.png') });
 
+    // Server settings → Bans lists Cyd; Unban clears it and the invite works again.
     await ada.getByRole('link', { name: 'Server settings' }).click();
     const bans = ada.getByRole('list', { name: 'Banned users' });
-    await bans.getByText(name('cyd')).waitFor();
+    await bans.getByText(name('cyd2')).waitFor();
     await ada.screenshot({ path: join(SHOTS, 'settings-ada.png') });
-    await bans.getByRole('button', { name: `Unban ${name('cyd')}` }).click();
+    await bans.getByRole('button', { name: `Unban ${name('cyd2')}` }).click();
     await ada.getByText('Nobody is banned.').waitFor();
-
-    // An unknown code: the not-found state.
-    await bob.goto('/invite/nosuchcode1');
-    await bob.getByRole('heading', { name: 'Invite not found' }).waitFor();
+    await joinByLink(cyd, path, serverName);
   }, 150_000);
 });

@@ -12,8 +12,12 @@ export function Dialog({ open, onClose, title, children }: { open: boolean; onCl
   }, [open]);
   return (
     <dialog ref={ref} className="card dialog" aria-labelledby={titleId} onClose={onClose}>
-      <h2 id={titleId}>{title}</h2>
-      {open && children}
+      {open && (
+        <>
+          <h2 id={titleId}>{title}</h2>
+          {children}
+        </>
+      )}
     </dialog>
   );
 }
