@@ -41,6 +41,11 @@ export const LIMITS = {
   /** Default REST write rate limit (SPEC 3): writes per window per user across the fleet. */
   restWriteRateLimit: 30,
   restWriteRateWindowSeconds: 10,
+  /** Roles and bans (SPEC 15). */
+  roleNameMinChars: 1,
+  roleNameMaxChars: 32,
+  rolePositionMax: 1000,
+  banReasonMaxChars: 512,
   /** Profiles (SPEC 10). */
   displayNameMinChars: 1,
   displayNameMaxChars: 32,

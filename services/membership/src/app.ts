@@ -41,7 +41,8 @@ import { createPresenceReader } from './members/presence-reader.js';
 import { quotasOf } from './quotas/quotas.js';
 import { createInviteService } from './invites/invite.service.js';
 import { invitesRoutes } from './invites/invites.routes.js';
-import { ownerOrMemberPermissions } from './invites/invite.access.js';
+import { invitePermissions } from './invites/invite.access.js';
+import { communityRoutes } from './community.js';
 
 /** What the HTTP app needs, already connected (main.ts or a test builds these). */
 export interface AppDeps {
@@ -117,7 +118,8 @@ export function createApp(deps: AppDeps, config: MembershipConfig): Express {
   const presence = createPresenceReader(redis, config.REDIS_PREFIX);
   const members = createMemberService({ models, events, presence, quotas });
   app.use(membersRoutes({ members, auth }));
-  app.use(invitesRoutes({ invites: createInviteService({ models, members, requirePermission: ownerOrMemberPermissions(models) }), auth }));
+  app.use(invitesRoutes({ invites: createInviteService({ models, members, requirePermission: invitePermissions(models) }), auth }));
+  app.use(communityRoutes({ models, events, auth }));
   app.use(outageMapper(() => Object.values(deps.readiness()).every(Boolean)));
   return finishApp(app, logger);
 }

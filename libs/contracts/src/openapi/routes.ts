@@ -19,6 +19,7 @@ import {
   UpdateServerRequest,
 } from '../rest/servers.js';
 import { PEOPLE_ROUTES } from './people-routes.js';
+import { COMMUNITY_ROUTES } from './community-routes.js';
 import { ENGAGEMENT_ROUTES } from './engagement-routes.js';
 import { INVITE_ROUTES } from './invite-routes.js';
 import { AUTH, V, WRITE, type RouteDoc } from './route-doc.js';
@@ -144,7 +145,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}',
     service: 'membership',
     tag: 'servers',
-    summary: 'Edit a server (owner)',
+    summary: 'Edit a server (MANAGE_SERVER)',
     auth: 'required',
     params: ServerIdParams,
     body: UpdateServerRequest,
@@ -167,7 +168,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/channels',
     service: 'membership',
     tag: 'channels',
-    summary: 'Create a channel (owner); LIMIT_REACHED past the channels-per-server quota',
+    summary: 'Create a channel (MANAGE_CHANNELS); LIMIT_REACHED past the channels-per-server quota',
     auth: 'required',
     params: ServerIdParams,
     body: CreateChannelRequest,
@@ -179,7 +180,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/channels/{channelId}',
     service: 'membership',
     tag: 'channels',
-    summary: 'Edit a channel (owner)',
+    summary: 'Edit a channel (MANAGE_CHANNELS)',
     auth: 'required',
     params: ChannelIdParams,
     body: UpdateChannelRequest,
@@ -191,7 +192,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/channels/{channelId}',
     service: 'membership',
     tag: 'channels',
-    summary: 'Delete a channel (owner)',
+    summary: 'Delete a channel and its overrides (MANAGE_CHANNELS)',
     auth: 'required',
     params: ChannelIdParams,
     ok: { 204: null },
@@ -202,7 +203,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/members/@me',
     service: 'membership',
     tag: 'members',
-    summary: 'Join a public server (a private one → FORBIDDEN: join it by invite); LIMIT_REACHED past the servers-per-user quota',
+    summary: 'Join a public server (a private one, or being banned → FORBIDDEN); LIMIT_REACHED past the servers-per-user quota',
     auth: 'required',
     params: ServerIdParams,
     ok: { 201: JoinResponse },
@@ -224,7 +225,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/members/@me',
     service: 'membership',
     tag: 'members',
-    summary: 'Whether the caller is a member',
+    summary: 'Whether the caller is a member, their server-level effective permissions and their role ids',
     auth: 'required',
     params: ServerIdParams,
     ok: { 200: IsMemberResponse },
@@ -242,6 +243,7 @@ export const ROUTES: RouteDoc[] = [
     ok: { 200: ListMembersResponse },
     errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND'],
   },
+  ...COMMUNITY_ROUTES,
   // History (SPEC 4)
   {
     method: 'get',

@@ -8,6 +8,9 @@ import { memberSchema, type MemberDoc } from '../members/member.schema.js';
 import { outboxSchema, type OutboxDoc } from '../events/outbox.schema.js';
 import { dmSchema, type DmDoc } from '../dms/dm.schema.js';
 import { inviteSchema, type InviteDoc } from '../invites/invite.schema.js';
+import { roleSchema, type RoleDoc } from '../roles/role.schema.js';
+import { overrideSchema, type OverrideDoc } from '../overrides/override.schema.js';
+import { banSchema, type BanDoc } from '../bans/ban.schema.js';
 
 export interface Models {
   User: Model<UserDoc>;
@@ -20,6 +23,9 @@ export interface Models {
   Outbox: Model<OutboxDoc>;
   Dm: Model<DmDoc>;
   Invite: Model<InviteDoc>;
+  Role: Model<RoleDoc>;
+  Override: Model<OverrideDoc>;
+  Ban: Model<BanDoc>;
 }
 
 /** Compiles every model on one connection (no I/O). */
@@ -35,6 +41,9 @@ export function createModels(conn: Connection): Models {
     Outbox: conn.model<OutboxDoc>('Outbox', outboxSchema),
     Dm: conn.model<DmDoc>('Dm', dmSchema),
     Invite: conn.model<InviteDoc>('Invite', inviteSchema),
+    Role: conn.model<RoleDoc>('Role', roleSchema),
+    Override: conn.model<OverrideDoc>('Override', overrideSchema),
+    Ban: conn.model<BanDoc>('Ban', banSchema),
   };
 }
 

@@ -25,7 +25,13 @@ export function createChangeVerifier(deps: { models: Models; channelCache: Chann
       case 'member.joined':
         return isMember(envelope.payload.serverId, envelope.payload.userId);
       case 'member.left':
+      case 'member.kicked':
         return !(await isMember(envelope.payload.serverId, envelope.payload.userId));
+      case 'member.banned':
+        return (
+          (await models.Ban.exists({ serverId: oid(envelope.payload.serverId), userId: oid(envelope.payload.userId) })) !== null &&
+          !(await isMember(envelope.payload.serverId, envelope.payload.userId))
+        );
       case 'channel.deleted':
         return (await models.Channel.exists({ _id: oid(envelope.payload.channelId) })) === null;
       case 'server.deleted': {
@@ -35,6 +41,9 @@ export function createChangeVerifier(deps: { models: Models; channelCache: Chann
           models.Channel.deleteMany({ serverId }),
           models.Member.deleteMany({ serverId }),
           models.Invite.deleteMany({ serverId }),
+          models.Role.deleteMany({ serverId }),
+          models.Override.deleteMany({ serverId }),
+          models.Ban.deleteMany({ serverId }),
         ]);
         channelCache.forgetServer(envelope.payload.serverId);
         if (channels.deletedCount > 0 || members.deletedCount > 0) {
@@ -46,7 +55,8 @@ export function createChangeVerifier(deps: { models: Models; channelCache: Chann
         return true;
       }
       default:
-        // Not a membership change: nothing to judge it by, so it is published as recorded.
+        // Not a membership change (or a permission change: role.changed, override.changed, member.updated,
+        // which only make consumers drop caches — harmless if the change did not happen): published as recorded.
         return true;
     }
   };

@@ -3,6 +3,7 @@ import { AppError } from '@chorus/runtime';
 import type { Models } from '../db/models.js';
 import { loadServer } from '../servers/server.access.js';
 import type { ServerFields } from '../servers/server.dto.js';
+import { createPermissionChecker } from '../permissions/permission-checker.js';
 
 /** The permissions the invite endpoints ask for (SPEC 14/15). */
 export type InvitePermission = 'CREATE_INVITES' | 'MANAGE_SERVER';
@@ -11,17 +12,18 @@ export type InvitePermission = 'CREATE_INVITES' | 'MANAGE_SERVER';
 export type RequireInvitePermission = (serverId: string, userId: string, permission: InvitePermission) => Promise<ServerFields>;
 
 /**
- * Until roles (SPEC 15, issue-roles) decide: the owner holds every permission, a member holds
- * CREATE_INVITES (the `@everyone` default), MANAGE_SERVER is the owner's. This is the one call that
- * the roles' `requirePermission` replaces.
+ * The roles' permission check (SPEC 15) behind the invite endpoints: a non-member is NOT_MEMBER (as the
+ * invite endpoints answered before roles), a member lacking the permission FORBIDDEN.
  */
-export function ownerOrMemberPermissions(models: Models): RequireInvitePermission {
+export function invitePermissions(models: Models): RequireInvitePermission {
+  const permissions = createPermissionChecker(models);
   return async (serverId, userId, permission) => {
     const server = await loadServer(models, serverId);
-    if (server.ownerId.equals(userId)) return server;
-    const member = await models.Member.exists({ serverId: server._id, userId: new Types.ObjectId(userId) });
-    if (!member) throw new AppError('NOT_MEMBER', 'Only members of this server can do this');
-    if (permission !== 'CREATE_INVITES') throw new AppError('FORBIDDEN', `You need the ${permission} permission`);
+    await permissions.requirePermission(serverId, userId, permission).catch(async (err: unknown) => {
+      const member = await models.Member.exists({ serverId: server._id, userId: new Types.ObjectId(userId) });
+      if (!member && !server.ownerId.equals(userId)) throw new AppError('NOT_MEMBER', 'Only members of this server can do this');
+      throw err;
+    });
     return server;
   };
 }

@@ -11,6 +11,8 @@ import { assertServerSlot, limitReached, serversOf, tooManyServers, type Quotas 
 export interface JoinOptions {
   via: 'direct' | 'invite';
 }
+import { assertNotBanned, isBanned, bannedError } from '../bans/ban.check.js';
+import { createPermissionChecker } from '../permissions/permission-checker.js';
 
 export interface MemberService {
   /** The one join path (PUT members/@me and invite redemption): every refusal (private, quota, ban) is decided here. */
@@ -33,13 +35,16 @@ export function createMemberService(deps: {
 }): MemberService {
   const { models, events, presence, quotas } = deps;
   const key = (serverId: string, userId: string) => ({ serverId: new Types.ObjectId(serverId), userId: new Types.ObjectId(userId) });
+  const permissions = createPermissionChecker(models);
 
   return {
+    /** The one join path (SPEC 3, and invites of SPEC 14): private servers, quotas and bans are refused here. */
     async join(serverId, user, correlationId, options = { via: 'direct' }) {
       const server = await loadServer(models, serverId);
       if (server.visibility === 'private' && options.via !== 'invite') {
         throw new AppError('FORBIDDEN', 'This server is private: join it with an invite');
       }
+      await assertNotBanned(models, serverId, user.id);
       await assertServerSlot(models, quotas, user.id);
       const joinedAt = new Date();
       await events.record(membershipEvent.memberJoined(serverId, user.id, correlationId), async () => {
@@ -60,6 +65,13 @@ export function createMemberService(deps: {
           await models.Member.deleteOne(key(serverId, user.id));
           throw serverNotFound();
         }
+        if (await isBanned(models, serverId, user.id)) {
+          // Banned while we joined (the ban's membership delete ran before our insert): back out.
+          const removed = await models.Member.deleteOne(key(serverId, user.id));
+          if (removed.deletedCount === 1)
+            await models.Server.updateOne({ _id: new Types.ObjectId(serverId) }, { $inc: { memberCount: -1 } });
+          throw bannedError();
+        }
       });
       return { serverId, userId: user.id, joinedAt: joinedAt.toISOString() };
     },
@@ -77,9 +89,8 @@ export function createMemberService(deps: {
     },
 
     async isMember(serverId, user) {
-      await loadServer(models, serverId);
-      const found = await models.Member.findOne(key(serverId, user.id), { _id: 1 }).lean();
-      return { isMember: found !== null };
+      const { view, permissions: granted } = await permissions.actor(serverId, user.id);
+      return { isMember: view.isMember, permissions: granted, roleIds: view.roleIds };
     },
 
     async list(serverId, user, query) {
@@ -94,13 +105,17 @@ export function createMemberService(deps: {
         }
         filter._id = { $gt: cursor._id };
       }
-      const docs = await models.Member.find(filter, { userId: 1, username: 1, joinedAt: 1 }).sort({ _id: 1 }).limit(query.limit).lean();
+      const docs = await models.Member.find(filter, { userId: 1, username: 1, joinedAt: 1, roleIds: 1 })
+        .sort({ _id: 1 })
+        .limit(query.limit)
+        .lean();
       const statuses = await presence.statuses(docs.map((d) => d.userId.toHexString()));
       return docs.map((d, i) => ({
         userId: d.userId.toHexString(),
         username: d.username,
         joinedAt: d.joinedAt.toISOString(),
         status: statuses[i] ?? 'offline',
+        roleIds: (d.roleIds ?? []).map((id) => id.toHexString()),
       }));
     },
   };

@@ -16,6 +16,7 @@ import { membershipEvent, type MembershipEvents } from '../events/membership-eve
 import type { ChannelCache } from '../authz/channel-cache.js';
 import { CHANNEL_PROJECTION, SERVER_PROJECTION, escapeRegex, toServerDetail, toServerSummary } from './server.dto.js';
 import { loadOwnedServer, loadServer, serverNotFound } from './server.access.js';
+import { createPermissionChecker } from '../permissions/permission-checker.js';
 
 export interface ServerService {
   create(owner: AuthenticatedUser, input: CreateServerRequest, correlationId?: string): Promise<ServerDetail>;
@@ -38,6 +39,7 @@ export function createServerService(deps: {
   quotas: Quotas;
 }): ServerService {
   const { models, categories, events, channelCache, logger, quotas } = deps;
+  const permissions = createPermissionChecker(models);
 
   const channelsOf = (serverId: Types.ObjectId) => models.Channel.find({ serverId }, CHANNEL_PROJECTION).sort({ _id: 1 }).lean();
 
@@ -84,8 +86,9 @@ export function createServerService(deps: {
       return toServerDetail(server, await channelsOf(server._id));
     },
 
+    /** MANAGE_SERVER (SPEC 15); deleting stays the owner's. */
     async update(serverId, user, patch) {
-      await loadOwnedServer(models, serverId, user.id);
+      await permissions.requirePermission(serverId, user.id, 'MANAGE_SERVER');
       const set: Record<string, unknown> = {};
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.description !== undefined) set.description = patch.description;
@@ -131,6 +134,9 @@ export function createServerService(deps: {
           models.Channel.deleteMany({ serverId: id }),
           models.Member.deleteMany({ serverId: id }),
           models.Invite.deleteMany({ serverId: id }),
+          models.Role.deleteMany({ serverId: id }),
+          models.Override.deleteMany({ serverId: id }),
+          models.Ban.deleteMany({ serverId: id }),
         ]);
         channelCache.forgetServer(serverId);
       });
