@@ -4,4 +4,3 @@ export { Http, type HttpOptions, type RequestOptions } from './http.js';
 export { memorySessionStore, toSession, type Session, type SessionStore } from './session.js';
 export { ChorusSocket, newNonce, type ChatSocket, type ChorusSocketEvents, type ConnectionState, type SocketOptions } from './socket.js';
 export { Emitter } from './emitter.js';
-export { PERMISSIONS, type Ban, type MemberAccess, type Permission, type Role } from './interim-contracts.js';

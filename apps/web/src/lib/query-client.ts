@@ -23,6 +23,9 @@ export const keys = {
   members: (serverId: string) => ['server', serverId, 'members'] as const,
   /** SPEC 15: the caller's `{isMember, permissions, roleIds}` in a server (members/@me). */
   access: (serverId: string) => ['server', serverId, 'access'] as const,
+  /** The same, in one channel (after its overrides): `?channelId=`. */
+  channelAccess: (serverId: string, channelId: string) => ['server', serverId, 'access', channelId] as const,
+  overrides: (serverId: string, channelId: string) => ['server', serverId, 'overrides', channelId] as const,
   roles: (serverId: string) => ['server', serverId, 'roles'] as const,
   bans: (serverId: string) => ['server', serverId, 'bans'] as const,
   invites: (serverId: string) => ['server', serverId, 'invites'] as const,

@@ -5,7 +5,6 @@ import type { ServerDetail } from '@chorus/contracts';
 import { chorus } from '../../lib/chorus';
 import { keys } from '../../lib/query-client';
 import { usePermissions } from '../permissions/access';
-import { canInChannel } from '../permissions/channel';
 import { useRealtime } from '../realtime/socket';
 import { mergeMessages, newestId, type MessagesData } from './cache';
 import { Composer } from './Composer';
@@ -23,7 +22,7 @@ export default function ChannelPage() {
   const channel = server.channels.find((c) => c.id === channelId);
   const { socket } = useRealtime();
   const qc = useQueryClient();
-  const perms = usePermissions(server.id);
+  const perms = usePermissions(server.id, channelId);
 
   const exists = !!channel;
   useEffect(() => {
@@ -62,7 +61,8 @@ export default function ChannelPage() {
         key={`c-${channelId}`}
         channelId={channelId}
         channelName={channel.name}
-        canSend={canInChannel(perms, server.id, channel, 'SEND_MESSAGES')}
+        canSend={!perms.ready || perms.can('SEND_MESSAGES')}
+        onForbidden={() => void qc.invalidateQueries({ queryKey: keys.channelAccess(server.id, channelId) })}
       />
     </main>
   );

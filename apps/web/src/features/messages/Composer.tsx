@@ -12,17 +12,18 @@ const NO_SEND = 'You do not have permission to send messages in this channel.';
 
 /**
  * The "Message" box: Enter sends, Shift+Enter is a new line; typing is announced at most every 3 s.
- * Without SEND_MESSAGES in the channel (`canSend` false, or a send refused with FORBIDDEN) it is
- * disabled with a note saying why (SPEC 15).
+ * Without SEND_MESSAGES in the channel (`canSend`, from members/@me?channelId=) it is disabled with a
+ * note saying why (SPEC 15); a send refused with FORBIDDEN (permissions changed meanwhile) asks the
+ * page to look again (`onForbidden`).
  */
-export function Composer({ channelId, channelName, canSend = true }: { channelId: string; channelName: string; canSend?: boolean }) {
+export function Composer(props: { channelId: string; channelName: string; canSend?: boolean; onForbidden?: () => void }) {
+  const { channelId, channelName, canSend = true, onForbidden } = props;
   const { socket, state } = useRealtime();
   const qc = useQueryClient();
   const [text, setText] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [sending, setSending] = useState(false);
-  const [refused, setRefused] = useState(false);
-  const blocked = !canSend || refused;
+  const blocked = !canSend;
   const lastTyping = useRef(0);
   // One nonce per draft: resending after a lost ack can never post it twice (SPEC 5).
   const nonce = useRef(newNonce());
@@ -40,8 +41,8 @@ export function Composer({ channelId, channelName, canSend = true }: { channelId
       setText('');
       lastTyping.current = 0;
     } catch (err) {
-      if (isChorusError(err, 'FORBIDDEN')) setRefused(true);
-      else setError(err);
+      setError(err);
+      if (isChorusError(err, 'FORBIDDEN')) onForbidden?.();
     } finally {
       setSending(false);
     }

@@ -17,7 +17,7 @@ export function BansList({ serverId }: { serverId: string }) {
       ) : (
         <ul className="plain-list" aria-label="Banned users">
           {bans.data?.map((b) => {
-            const name = b.username ?? b.userId;
+            const name = b.username;
             return (
               <li key={b.userId} className="row">
                 <span className="grow">

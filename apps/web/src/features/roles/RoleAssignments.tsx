@@ -1,4 +1,3 @@
-import type { Role } from '@chorus/client';
 import { ErrorText } from '../../components/ErrorText';
 import { useMembers } from '../servers/api';
 import { byRank, useAssignRole, useRoles } from './api';
@@ -8,7 +7,7 @@ export function RoleAssignments({ serverId }: { serverId: string }) {
   const roles = useRoles(serverId);
   const members = useMembers(serverId, true);
   const assign = useAssignRole(serverId);
-  const assignable = byRank(roles.data ?? []).filter((r: Role) => r.id !== serverId);
+  const assignable = byRank(roles.data ?? []).filter((r) => r.id !== serverId);
 
   return (
     <section className="settings-section" aria-labelledby="assign-title">
@@ -30,7 +29,7 @@ export function RoleAssignments({ serverId }: { serverId: string }) {
           </thead>
           <tbody>
             {members.data?.map((m) => {
-              const held = new Set(memberRoleIds(m));
+              const held = new Set(m.roleIds);
               return (
                 <tr key={m.userId}>
                   <th scope="row">{m.username}</th>
@@ -54,6 +53,3 @@ export function RoleAssignments({ serverId }: { serverId: string }) {
     </section>
   );
 }
-
-/** INTERIM: the member list's role ids, until the roles contract says where they are. */
-const memberRoleIds = (m: object): string[] => ('roleIds' in m && Array.isArray(m.roleIds) ? (m.roleIds as string[]) : []);

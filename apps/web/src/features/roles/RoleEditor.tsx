@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { PERMISSIONS, type Role } from '@chorus/client';
+import { ALL_PERMISSIONS, type Permission, type Role } from '@chorus/contracts';
 import { ErrorText } from '../../components/ErrorText';
 import { Spinner } from '../../components/Spinner';
 import type { Permissions } from '../permissions/access';
-import { PERMISSION_LABELS, byRank, useCreateRole, useDeleteRole, useRoles, useSwapRoles, useUpdateRole } from './api';
+import { PERMISSION_LABELS, byRank, useCreateRole, useDeleteRole, useRoles, useMoveRole, useUpdateRole } from './api';
 
 /**
  * Server settings → Roles (SPEC 15, MANAGE_ROLES): create, rename, delete, order and grant. The server
@@ -13,14 +13,14 @@ import { PERMISSION_LABELS, byRank, useCreateRole, useDeleteRole, useRoles, useS
 export function RoleEditor({ serverId, perms }: { serverId: string; perms: Permissions }) {
   const roles = useRoles(serverId);
   const [selected, setSelected] = useState<string | null>(null);
-  const swap = useSwapRoles(serverId);
+  const move = useMoveRole(serverId);
   const ranked = byRank(roles.data ?? []);
   const current = ranked.find((r) => r.id === selected) ?? ranked[0];
 
   return (
     <section className="settings-section" aria-labelledby="roles-title">
       <h2 id="roles-title">Roles</h2>
-      <ErrorText error={roles.error ?? swap.error} />
+      <ErrorText error={roles.error ?? move.error} />
       {roles.isPending && <Spinner label="Loading roles" />}
       <div className="role-editor">
         <div className="role-column">
@@ -39,8 +39,8 @@ export function RoleEditor({ serverId, perms }: { serverId: string; perms: Permi
                       type="button"
                       className="icon-button small"
                       aria-label={`Move ${r.name} up`}
-                      disabled={swap.isPending}
-                      onClick={() => swap.mutate([r, above])}
+                      disabled={move.isPending}
+                      onClick={() => move.mutate({ role: r, other: above, up: true })}
                     >
                       ▲
                     </button>
@@ -50,8 +50,8 @@ export function RoleEditor({ serverId, perms }: { serverId: string; perms: Permi
                       type="button"
                       className="icon-button small"
                       aria-label={`Move ${r.name} down`}
-                      disabled={swap.isPending}
-                      onClick={() => swap.mutate([r, below])}
+                      disabled={move.isPending}
+                      onClick={() => move.mutate({ role: r, other: below, up: false })}
                     >
                       ▼
                     </button>
@@ -103,7 +103,7 @@ function RoleDetail({ serverId, role, perms, onDeleted }: { serverId: string; ro
   const update = useUpdateRole(serverId);
   const remove = useDeleteRole(serverId);
   const everyone = role.id === serverId;
-  const toggle = (p: (typeof PERMISSIONS)[number], on: boolean) =>
+  const toggle = (p: Permission, on: boolean) =>
     update.mutate({ roleId: role.id, permissions: on ? [...role.permissions, p] : role.permissions.filter((x) => x !== p) });
   const rename = (e: FormEvent) => {
     e.preventDefault();
@@ -127,7 +127,7 @@ function RoleDetail({ serverId, role, perms, onDeleted }: { serverId: string; ro
       )}
       <fieldset className="permissions">
         <legend>Permissions</legend>
-        {PERMISSIONS.map((p) => (
+        {ALL_PERMISSIONS.map((p) => (
           <label key={p} className="check">
             <input
               type="checkbox"

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Permission, Role } from '@chorus/client';
+import type { ChannelOverride, Permission, Role } from '@chorus/contracts';
 import { chorus } from '../../lib/chorus';
 import { keys } from '../../lib/query-client';
 
@@ -45,11 +45,18 @@ export const useUpdateRole = (serverId: string) =>
 
 export const useDeleteRole = (serverId: string) => useRoleMutation(serverId, (roleId: string) => chorus.roles.remove(serverId, roleId));
 
-/** Swap two neighbours' positions: "Move up" / "Move down". */
-export const useSwapRoles = (serverId: string) =>
-  useRoleMutation(serverId, async ([a, b]: [Role, Role]) => {
-    await chorus.roles.update(serverId, a.id, { position: b.position });
-    await chorus.roles.update(serverId, b.id, { position: a.position });
+/**
+ * "Move up" / "Move down": `role` passes its neighbour `other` (positions 1..1000, higher outranks;
+ * new roles all start at 1, so neighbours may share a position). Different positions swap; equal ones
+ * lift whichever should end up higher by one.
+ */
+export const useMoveRole = (serverId: string) =>
+  useRoleMutation(serverId, async ({ role, other, up }: { role: Role; other: Role; up: boolean }) => {
+    const [high, low] = up ? [role, other] : [other, role];
+    if (high.position !== low.position) {
+      await chorus.roles.update(serverId, high.id, { position: low.position });
+      await chorus.roles.update(serverId, low.id, { position: high.position });
+    } else await chorus.roles.update(serverId, high.id, { position: high.position + 1 });
   });
 
 export function useAssignRole(serverId: string) {
@@ -69,6 +76,14 @@ export function useSetOverride(serverId: string) {
   return useMutation({
     mutationFn: ({ channelId, roleId, allow, deny }: { channelId: string; roleId: string; allow: Permission[]; deny: Permission[] }) =>
       chorus.roles.setOverride(serverId, channelId, roleId, { allow, deny }),
-    onSettled: () => void qc.invalidateQueries({ queryKey: keys.server(serverId) }),
+    onSuccess: (override, { channelId }) =>
+      qc.setQueryData(keys.overrides(serverId, channelId), (list: ChannelOverride[] | undefined) => [
+        ...(list ?? []).filter((o) => o.roleId !== override.roleId),
+        override,
+      ]),
+    onSettled: (_, __, { channelId }) => {
+      void qc.invalidateQueries({ queryKey: keys.overrides(serverId, channelId) });
+      void qc.invalidateQueries({ queryKey: keys.access(serverId) });
+    },
   });
 }

@@ -1,12 +1,11 @@
-import { useState } from 'react';
-import { Link, Navigate, Outlet, useNavigate, useParams } from 'react-router';
+import { Navigate, Outlet, useNavigate, useParams } from 'react-router';
 import { ErrorText } from '../../components/ErrorText';
 import { Spinner } from '../../components/Spinner';
 import { useSession } from '../auth/session';
 import { ChannelList } from '../channels/ChannelList';
-import { CreateInviteDialog } from '../invites/CreateInviteDialog';
 import { usePermissions } from '../permissions/access';
 import { MemberList } from './MemberList';
+import { ServerActions } from './ServerActions';
 import { useIsMember, useMembership, useServer } from './api';
 
 /** A server: its channels beside the open channel; a preview with "Join server" for non-members. */
@@ -18,14 +17,12 @@ export default function ServerLayout() {
   const isMember = useIsMember(serverId);
   const { join, leave } = useMembership(serverId);
   const perms = usePermissions(serverId);
-  const [inviting, setInviting] = useState(false);
 
   if (server.isPending || isMember.isPending) return <Spinner />;
   if (server.error || !server.data) return <ErrorText error={server.error ?? new Error('Server not found')} />;
   const s = server.data;
   const isOwner = s.ownerId === user?.id;
   const member = isMember.data === true;
-  const canSettings = member && (['MANAGE_ROLES', 'MANAGE_CHANNELS', 'BAN_MEMBERS', 'MANAGE_SERVER'] as const).some(perms.can);
 
   return (
     <div className="server">
@@ -38,20 +35,7 @@ export default function ServerLayout() {
             </span>
           )}
         </header>
-        {member && (
-          <div className="sidebar-actions">
-            {perms.can('CREATE_INVITES') && (
-              <button type="button" onClick={() => setInviting(true)}>
-                Create invite
-              </button>
-            )}
-            {canSettings && (
-              <Link className="button-link" to={`/servers/${s.id}/settings`}>
-                Server settings
-              </Link>
-            )}
-          </div>
-        )}
+        {member && <ServerActions serverId={s.id} />}
         {member ? (
           <ChannelList server={s} canManage={perms.can('MANAGE_CHANNELS')} />
         ) : (
@@ -91,7 +75,6 @@ export default function ServerLayout() {
           </p>
         </main>
       )}
-      {member && <CreateInviteDialog serverId={s.id} open={inviting} onClose={() => setInviting(false)} />}
     </div>
   );
 }
