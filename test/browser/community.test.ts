@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../../scripts/local/processes.js';
 import { ensureWebClient } from '../../scripts/local/web-client.js';
 import { useSystem } from '../e2e/system.js';
@@ -174,4 +174,53 @@ describe('invites, kick and ban in the web client', () => {
     await ada.getByText('Nobody is banned.').waitFor();
     await joinByLink(cyd, path, serverName);
   }, 150_000);
+
+  it('the role editor: a read-only #general disables the composer of a member; a role granting ADMINISTRATOR lifts it', async () => {
+    const ada = await person('ada3', 'gw1');
+    const serverName = `Quiet guild ${suffix}`;
+    const path = await serverWithInvite(ada, serverName, false);
+    const bob = await person('bob3', 'gw2');
+    await joinByLink(bob, path, serverName);
+    const composer = bob.getByRole('textbox', { name: 'Message' });
+    await bob.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name: '#general' }).click();
+    await composer.waitFor();
+    expect(await composer.isEnabled()).toBe(true);
+    // Bob is a plain member: no settings, no kick or ban.
+    expect(await bob.getByRole('link', { name: 'Server settings' }).count()).toBe(0);
+    expect(
+      await members(bob)
+        .getByRole('button', { name: /^(Kick|Ban) / })
+        .count(),
+    ).toBe(0);
+
+    await ada.getByRole('link', { name: 'Server settings' }).click();
+    await ada.getByRole('switch', { name: 'Read-only for @everyone in #general' }).check();
+    await expectChecked(ada.getByRole('switch', { name: 'Read-only for @everyone in #general' }));
+    await bob.reload();
+    await bob.getByText('You do not have permission to send messages in this channel.').waitFor();
+    expect(await composer.isDisabled()).toBe(true);
+    await bob.screenshot({ path: join(SHOTS, 'read-only-bob.png') });
+
+    // A "Moderators" role with ADMINISTRATOR (overrides do not bind it), given to Bob.
+    await ada.getByRole('textbox', { name: 'New role name' }).fill('Moderators');
+    await ada.getByRole('button', { name: 'Create role' }).click();
+    const role = ada.getByRole('group', { name: 'Role Moderators' });
+    await role.getByRole('checkbox', { name: /Administrator/ }).check();
+    await expectChecked(role.getByRole('checkbox', { name: /Administrator/ }));
+    await ada.getByRole('checkbox', { name: `Moderators for ${name('bob3')}` }).check();
+    await expectChecked(ada.getByRole('checkbox', { name: `Moderators for ${name('bob3')}` }));
+    await ada.screenshot({ path: join(SHOTS, 'role-editor-ada.png'), fullPage: true });
+    await bob.reload();
+    await bob.getByRole('link', { name: 'Server settings' }).waitFor();
+    await composer.waitFor();
+    expect(await composer.isEnabled()).toBe(true);
+    await composer.fill('moderating now');
+    await bob.getByRole('button', { name: 'Send' }).click();
+    await messages(bob).getByRole('listitem').filter({ hasText: 'moderating now' }).waitFor();
+  }, 150_000);
 });
+
+/** Waits until a checkbox shows checked (the UI re-renders it from the server's answer). */
+async function expectChecked(box: Locator): Promise<void> {
+  await box.and(box.page().locator(':checked')).waitFor();
+}

@@ -30,7 +30,9 @@ function ReadOnlySwitch({ serverId, channel }: { serverId: string; channel: Chan
   });
   const set = useSetOverride(serverId);
   const everyone = overrides.data?.find((o) => o.roleId === serverId);
-  const readOnly = everyone?.deny.includes('SEND_MESSAGES') ?? false;
+  // While the PUT is in flight the switch shows where it is going (the answer then replaces it).
+  const shown = set.isPending ? set.variables.deny : (everyone?.deny ?? []);
+  const readOnly = shown.includes('SEND_MESSAGES');
   const toggle = (on: boolean) => {
     const deny = (everyone?.deny ?? []).filter((p) => p !== 'SEND_MESSAGES');
     const allow = (everyone?.allow ?? []).filter((p) => p !== 'SEND_MESSAGES');

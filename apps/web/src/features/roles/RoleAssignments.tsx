@@ -30,6 +30,8 @@ export function RoleAssignments({ serverId }: { serverId: string }) {
           <tbody>
             {members.data?.map((m) => {
               const held = new Set(m.roleIds);
+              const pending = assign.isPending && assign.variables.userId === m.userId ? assign.variables : undefined;
+              if (pending) held[pending.on ? 'add' : 'delete'](pending.roleId);
               return (
                 <tr key={m.userId}>
                   <th scope="row">{m.username}</th>

@@ -103,8 +103,10 @@ function RoleDetail({ serverId, role, perms, onDeleted }: { serverId: string; ro
   const update = useUpdateRole(serverId);
   const remove = useDeleteRole(serverId);
   const everyone = role.id === serverId;
+  // Checkboxes show the edit in flight; the refetched role replaces it.
+  const shown = (update.isPending && update.variables.permissions) || role.permissions;
   const toggle = (p: Permission, on: boolean) =>
-    update.mutate({ roleId: role.id, permissions: on ? [...role.permissions, p] : role.permissions.filter((x) => x !== p) });
+    update.mutate({ roleId: role.id, permissions: on ? [...shown, p] : shown.filter((x) => x !== p) });
   const rename = (e: FormEvent) => {
     e.preventDefault();
     update.mutate({ roleId: role.id, name: name.trim() });
@@ -131,7 +133,7 @@ function RoleDetail({ serverId, role, perms, onDeleted }: { serverId: string; ro
           <label key={p} className="check">
             <input
               type="checkbox"
-              checked={role.permissions.includes(p)}
+              checked={shown.includes(p)}
               disabled={update.isPending || !perms.can(p)}
               onChange={(e) => toggle(p, e.target.checked)}
             />

@@ -23,15 +23,17 @@ export const byRank = (roles: readonly Role[]) => [...roles].sort((a, b) => b.po
 export const useRoles = (serverId: string, enabled = true) =>
   useQuery({ queryKey: keys.roles(serverId), queryFn: () => chorus.roles.list(serverId), enabled });
 
-/** Every role edit reloads the roles, and the caller's own permissions (they may hold the role). */
+/**
+ * Every role edit reloads the roles, and the caller's own permissions (they may hold the role). The
+ * reload is awaited in `onSettled`, so the mutation stays pending (and the UI shows its variables)
+ * until the fresh answer is in the cache: no flash of the old state.
+ */
 function useRoleMutation<V, R>(serverId: string, run: (vars: V) => Promise<R>) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: run,
-    onSettled: () => {
-      void qc.invalidateQueries({ queryKey: keys.roles(serverId) });
-      void qc.invalidateQueries({ queryKey: keys.access(serverId) });
-    },
+    onSettled: () =>
+      Promise.all([qc.invalidateQueries({ queryKey: keys.roles(serverId) }), qc.invalidateQueries({ queryKey: keys.access(serverId) })]),
   });
 }
 
@@ -64,10 +66,8 @@ export function useAssignRole(serverId: string) {
   return useMutation({
     mutationFn: ({ userId, roleId, on }: { userId: string; roleId: string; on: boolean }) =>
       on ? chorus.roles.assign(serverId, userId, roleId) : chorus.roles.unassign(serverId, userId, roleId),
-    onSettled: () => {
-      void qc.invalidateQueries({ queryKey: keys.members(serverId) });
-      void qc.invalidateQueries({ queryKey: keys.access(serverId) });
-    },
+    onSettled: () =>
+      Promise.all([qc.invalidateQueries({ queryKey: keys.members(serverId) }), qc.invalidateQueries({ queryKey: keys.access(serverId) })]),
   });
 }
 
@@ -81,9 +81,10 @@ export function useSetOverride(serverId: string) {
         ...(list ?? []).filter((o) => o.roleId !== override.roleId),
         override,
       ]),
-    onSettled: (_, __, { channelId }) => {
-      void qc.invalidateQueries({ queryKey: keys.overrides(serverId, channelId) });
-      void qc.invalidateQueries({ queryKey: keys.access(serverId) });
-    },
+    onSettled: (_, __, { channelId }) =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: keys.overrides(serverId, channelId) }),
+        qc.invalidateQueries({ queryKey: keys.access(serverId) }),
+      ]),
   });
 }
