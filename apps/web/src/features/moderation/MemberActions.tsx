@@ -32,7 +32,7 @@ export function MemberActions({ serverId, member, perms }: { serverId: string; m
   if (!perms.can('KICK_MEMBERS') && !perms.can('BAN_MEMBERS')) return null;
 
   return (
-    <>
+    <span className="member-actions">
       {perms.can('KICK_MEMBERS') && (
         <button type="button" className="link small danger" aria-label={`Kick ${member.username}`} onClick={() => setAction('kick')}>
           Kick
@@ -64,6 +64,6 @@ export function MemberActions({ serverId, member, perms }: { serverId: string; m
         )}
         <ErrorText error={kick.error ?? ban.error} />
       </ConfirmDialog>
-    </>
+    </span>
   );
 }
