@@ -84,7 +84,7 @@ function CreateRoleForm({ serverId, onCreated }: { serverId: string; onCreated(i
     <form className="create-role" onSubmit={submit}>
       <input
         aria-label="New role name"
-        placeholder="Moderators"
+        placeholder="New role"
         value={name}
         onChange={(e) => setName(e.target.value)}
         required
