@@ -43,6 +43,7 @@ import { createInviteService } from './invites/invite.service.js';
 import { invitesRoutes } from './invites/invites.routes.js';
 import { invitePermissions } from './invites/invite.access.js';
 import { communityRoutes } from './community.js';
+import { createPermissionChecker } from './permissions/permission-checker.js';
 
 /** What the HTTP app needs, already connected (main.ts or a test builds these). */
 export interface AppDeps {
@@ -118,8 +119,9 @@ export function createApp(deps: AppDeps, config: MembershipConfig): Express {
   const presence = createPresenceReader(redis, config.REDIS_PREFIX);
   const members = createMemberService({ models, events, presence, quotas });
   app.use(membersRoutes({ members, auth }));
-  app.use(invitesRoutes({ invites: createInviteService({ models, members, requirePermission: invitePermissions(models) }), auth }));
-  app.use(communityRoutes({ models, events, auth }));
+  app.use(communityRoutes({ models, events, auth, quotas }));
+  const requirePermission = invitePermissions(createPermissionChecker(models));
+  app.use(invitesRoutes({ invites: createInviteService({ models, members, requirePermission }), auth }));
   app.use(outageMapper(() => Object.values(deps.readiness()).every(Boolean)));
   return finishApp(app, logger);
 }

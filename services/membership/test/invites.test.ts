@@ -132,7 +132,7 @@ describe('preview, list and revoke', () => {
     const list = ListInvitesResponse.parse((await h.api.get(`/api/servers/${s.id}/invites`).set(as(owner))).body);
     expect(list.invites.map((i) => i.code)).not.toContain(expired.code);
     expect(list.invites.map((i) => i.code)).not.toContain(once.code);
-    for (const code of ['short', 'x'.repeat(17), 'has%20space', 'dots.dots.', '%24where%3A1', 'ünïcødé123']) {
+    for (const code of ['short', 'x'.repeat(17), 'y'.repeat(4000), 'has%20space', 'dots.dots.', '%24where%3A1', 'ünïcødé123']) {
       const error = expectError(await h.api.get(`/api/invites/${code}`), 400, 'VALIDATION_FAILED');
       expect(Array.isArray(error.details) && error.details[0]!.path).toBe('code');
       expectError(await redeem(code, users[4]!), 400, 'VALIDATION_FAILED');
@@ -149,7 +149,7 @@ describe('redeem', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toEqual({ serverId: s.id });
     await tap.next('member.joined', (p) => p.serverId === s.id && p.userId === u.user.id);
-    expect((await h.api.get(`/api/servers/${s.id}/members/@me`).set(as(u))).body).toEqual({ isMember: true });
+    expect((await h.api.get(`/api/servers/${s.id}/members/@me`).set(as(u))).body.isMember).toBe(true);
     expect((await h.api.get(`/api/servers/${s.id}`).set(as(u))).body.memberCount).toBe(2);
     // Again: 409 and no use counted.
     expectError(await redeem(invite.code, u), 409, 'ALREADY_MEMBER');

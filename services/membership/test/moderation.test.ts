@@ -14,7 +14,7 @@ beforeAll(async () => {
   h = await startHarness('moderation');
   tap = await tapEvents(h.iso);
   c = community(h);
-  [owner, mod, troll, peer] = await Promise.all(['owner', 'mod', 'troll', 'peer'].map((n) => h.register(n)));
+  [owner, mod, troll, peer] = (await Promise.all(['owner', 'mod', 'troll', 'peer'].map((n) => h.register(n)))) as [User, User, User, User];
 });
 afterAll(async () => {
   await tap?.close();

@@ -4,8 +4,9 @@ import { ErrorBody } from '@chorus/contracts';
 import { createLogger } from '@chorus/runtime';
 import { isolated } from '../../../test/support/isolated.js';
 import { loadConfig } from '../src/config.js';
-import { createMembershipService } from '../src/service.js';
-import { FAST_ACCOUNTS, PASSWORD, startHarness, type Harness } from './harness.js';
+import { migrateMembership } from '../../../test/support/migrate.js';
+import { createMembershipService, type MembershipService } from '../src/service.js';
+import { FAST_ACCOUNTS, PASSWORD, startHarness, type Harness, type TestAgent } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -40,10 +41,15 @@ describe('a dependency that is down', () => {
       INSTANCE_ID: 'ops-down',
     }),
   );
-  const service = createMembershipService(config, createLogger('membership-down', 'silent'));
-  const api = supertest(service.app);
+  let service: MembershipService;
+  let api: TestAgent;
+  beforeAll(async () => {
+    await migrateMembership(config.MONGODB_URI);
+    service = createMembershipService(config, createLogger('membership-down', 'silent'));
+    api = supertest(service.app);
+  });
   afterAll(async () => {
-    await service.stop();
+    await service?.stop();
     await iso.cleanup();
   });
 
@@ -105,6 +111,9 @@ describe('configuration', () => {
     ['LOGIN_MAX_FAILURES_PER_USER_IP', { LOGIN_MAX_FAILURES_PER_USER_IP: '0' }],
     ['REGISTRATIONS_PER_IP', { REGISTRATIONS_PER_IP: 'lots' }],
     ['ARGON2_MEMORY_KIB', { ARGON2_MEMORY_KIB: '12' }],
+    ['REST_WRITES_PER_WINDOW', { REST_WRITES_PER_WINDOW: '0' }],
+    ['MAX_SERVERS_PER_USER', { MAX_SERVERS_PER_USER: 'many' }],
+    ['MAX_CHANNELS_PER_SERVER', { MAX_CHANNELS_PER_SERVER: '-1' }],
   ])('a bad %s stops start-up with a message naming it', (name, bad) => {
     expect(() => loadConfig({ ...base(), ...bad })).toThrow(name);
   });
@@ -124,5 +133,9 @@ describe('configuration', () => {
     expect(config.LOGIN_MAX_FAILURES_PER_IP).toBe(100);
     expect(config.REGISTRATIONS_PER_IP).toBe(20);
     expect(config.REGISTRATION_WINDOW_SECONDS).toBe(3600);
+    // SPEC 3: quotas as Discord's, 30 writes per user per 10 s.
+    expect(config.REST_WRITES_PER_WINDOW).toBe(30);
+    expect(config.REST_WRITES_WINDOW_SECONDS).toBe(10);
+    expect([config.MAX_SERVERS_PER_USER, config.MAX_CHANNELS_PER_SERVER, config.MAX_ROLES_PER_SERVER]).toEqual([100, 500, 250]);
   });
 });

@@ -18,7 +18,12 @@ let target: User;
 beforeAll(async () => {
   h = await startHarness('permission-endpoints');
   c = community(h);
-  [owner, holder, lacker, target] = await Promise.all(['owner', 'holder', 'lacker', 'target'].map((n) => h.register(n)));
+  [owner, holder, lacker, target] = (await Promise.all(['owner', 'holder', 'lacker', 'target'].map((n) => h.register(n)))) as [
+    User,
+    User,
+    User,
+    User,
+  ];
 });
 afterAll(async () => {
   await h?.close();

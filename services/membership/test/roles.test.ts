@@ -13,7 +13,7 @@ beforeAll(async () => {
   h = await startHarness('roles');
   tap = await tapEvents(h.iso);
   c = community(h);
-  [owner, mod, member] = await Promise.all(['owner', 'mod', 'member'].map((n) => h.register(n)));
+  [owner, mod, member] = (await Promise.all(['owner', 'mod', 'member'].map((n) => h.register(n)))) as [User, User, User];
 });
 afterAll(async () => {
   await tap?.close();

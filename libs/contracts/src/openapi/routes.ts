@@ -204,7 +204,8 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/members/@me',
     service: 'membership',
     tag: 'members',
-    summary: 'Join a public server (a private one, or being banned → FORBIDDEN); LIMIT_REACHED past the servers-per-user quota',
+    summary:
+      'Join a public server (private → FORBIDDEN: join it by invite; banned → FORBIDDEN); LIMIT_REACHED past the servers-per-user quota',
     auth: 'required',
     params: ServerIdParams,
     ok: { 201: JoinResponse },

@@ -4,6 +4,7 @@ import type { Logger } from '@chorus/runtime';
 import type { ChannelCache } from '../authz/channel-cache.js';
 import type { Models } from '../db/models.js';
 import type { ChangeVerifier } from './outbox.js';
+import { deleteServerContents } from '../servers/server-contents.js';
 
 /**
  * Judges, from the domain state, whether the change behind an unconfirmed outbox record took effect
@@ -37,20 +38,10 @@ export function createChangeVerifier(deps: { models: Models; channelCache: Chann
       case 'server.deleted': {
         const serverId = oid(envelope.payload.serverId);
         if ((await models.Server.exists({ _id: serverId })) !== null) return false;
-        const [channels, members] = await Promise.all([
-          models.Channel.deleteMany({ serverId }),
-          models.Member.deleteMany({ serverId }),
-          models.Invite.deleteMany({ serverId }),
-          models.Role.deleteMany({ serverId }),
-          models.Override.deleteMany({ serverId }),
-          models.Ban.deleteMany({ serverId }),
-        ]);
+        const { channels, members } = await deleteServerContents(models, serverId);
         channelCache.forgetServer(envelope.payload.serverId);
-        if (channels.deletedCount > 0 || members.deletedCount > 0) {
-          logger.warn(
-            { serverId: envelope.payload.serverId, channels: channels.deletedCount, members: members.deletedCount },
-            'finished a server deletion that stopped half way',
-          );
+        if (channels > 0 || members > 0) {
+          logger.warn({ serverId: envelope.payload.serverId, channels, members }, 'finished a server deletion that stopped half way');
         }
         return true;
       }

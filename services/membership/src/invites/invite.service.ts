@@ -28,6 +28,17 @@ const INVITE_PROJECTION = { code: 1, serverId: 1, inviterId: 1, uses: 1, maxUses
 /** Not expired and not used up, at `now`. */
 const isLive = (invite: InviteFields, now: Date) => invite.expiresAt > now && (invite.maxUses === null || invite.uses < invite.maxUses);
 
+/**
+ * Takes one use with ONE conditional update: only while `uses < maxUses` and not expired, so of any
+ * number of concurrent redemptions at most the remaining uses succeed. NOT_FOUND when none is left.
+ */
+async function claimUse(models: Models, invite: InviteFields): Promise<void> {
+  const claim: Record<string, unknown> = { _id: invite._id, expiresAt: { $gt: new Date() } };
+  if (invite.maxUses !== null) claim.uses = { $lt: invite.maxUses };
+  const claimed = await models.Invite.updateOne(claim, { $inc: { uses: 1 } });
+  if (claimed.modifiedCount !== 1) throw inviteNotFound();
+}
+
 export function toInvite(doc: InviteFields): Invite {
   return {
     code: doc.code,
@@ -59,10 +70,10 @@ export function createInviteService(deps: {
 
   return {
     async create(serverId, user, input) {
-      const server = await requirePermission(serverId, user.id, 'CREATE_INVITES');
+      await requirePermission(serverId, user.id, 'CREATE_INVITES');
       const now = new Date();
       const fields = {
-        serverId: server._id,
+        serverId: new Types.ObjectId(serverId),
         inviterId: new Types.ObjectId(user.id),
         uses: 0,
         maxUses: input.maxUses ?? null,
@@ -81,9 +92,9 @@ export function createInviteService(deps: {
     },
 
     async list(serverId, user) {
-      const server = await requirePermission(serverId, user.id, 'MANAGE_SERVER');
+      await requirePermission(serverId, user.id, 'MANAGE_SERVER');
       const now = new Date();
-      const docs = await models.Invite.find({ serverId: server._id, expiresAt: { $gt: now } }, INVITE_PROJECTION)
+      const docs = await models.Invite.find({ serverId: new Types.ObjectId(serverId), expiresAt: { $gt: now } }, INVITE_PROJECTION)
         .sort({ _id: -1 })
         .limit(MAX_LISTED)
         .lean();
@@ -113,10 +124,7 @@ export function createInviteService(deps: {
       if (await models.Member.exists({ serverId: invite.serverId, userId: new Types.ObjectId(user.id) })) {
         throw new AppError('ALREADY_MEMBER', 'You are already a member of this server');
       }
-      const claim: Record<string, unknown> = { _id: invite._id, expiresAt: { $gt: new Date() } };
-      if (invite.maxUses !== null) claim.uses = { $lt: invite.maxUses };
-      const claimed = await models.Invite.updateOne(claim, { $inc: { uses: 1 } });
-      if (claimed.modifiedCount !== 1) throw inviteNotFound();
+      await claimUse(models, invite);
       try {
         await members.join(serverId, user, correlationId, { via: 'invite' });
       } catch (err) {

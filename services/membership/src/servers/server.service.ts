@@ -17,6 +17,7 @@ import type { ChannelCache } from '../authz/channel-cache.js';
 import { CHANNEL_PROJECTION, SERVER_PROJECTION, escapeRegex, toServerDetail, toServerSummary } from './server.dto.js';
 import { loadOwnedServer, loadServer, serverNotFound } from './server.access.js';
 import { createPermissionChecker } from '../permissions/permission-checker.js';
+import { deleteServerContents } from './server-contents.js';
 
 export interface ServerService {
   create(owner: AuthenticatedUser, input: CreateServerRequest, correlationId?: string): Promise<ServerDetail>;
@@ -30,14 +31,16 @@ export interface ServerService {
 /** The most servers `member=@me` looks at (a user's own servers; Discord caps membership at 200). */
 const MAX_OWN_SERVERS = 1_000;
 
-export function createServerService(deps: {
+interface ServerServiceDeps {
   models: Models;
   categories: CategoryRepository;
   events: MembershipEvents;
   channelCache: ChannelCache;
   logger: Logger;
   quotas: Quotas;
-}): ServerService {
+}
+
+export function createServerService(deps: ServerServiceDeps): ServerService {
   const { models, categories, events, channelCache, logger, quotas } = deps;
   const permissions = createPermissionChecker(models);
 
@@ -55,20 +58,9 @@ export function createServerService(deps: {
       const ownerId = new Types.ObjectId(owner.id);
       const serverId = new Types.ObjectId();
       const now = new Date();
+      const doc = { _id: serverId, name: input.name, description: input.description ?? '', category, ownerId, createdAt: now };
       const server = await events.record(membershipEvent.memberJoined(serverId.toHexString(), owner.id, correlationId), () =>
-        insertServer(
-          models,
-          {
-            _id: serverId,
-            name: input.name,
-            description: input.description ?? '',
-            category,
-            ownerId,
-            createdAt: now,
-            visibility: input.visibility ?? 'public',
-          },
-          owner.username,
-        ),
+        insertServer(models, { ...doc, visibility: input.visibility ?? 'public' }, owner.username),
       );
       return toServerDetail(server, await channelsOf(serverId));
     },
@@ -130,14 +122,7 @@ export function createServerService(deps: {
         const gone = await models.Server.deleteOne({ _id: id, ownerId: new Types.ObjectId(user.id) });
         if (gone.deletedCount !== 1) throw serverNotFound();
         channelCache.forgetServer(serverId);
-        await Promise.all([
-          models.Channel.deleteMany({ serverId: id }),
-          models.Member.deleteMany({ serverId: id }),
-          models.Invite.deleteMany({ serverId: id }),
-          models.Role.deleteMany({ serverId: id }),
-          models.Override.deleteMany({ serverId: id }),
-          models.Ban.deleteMany({ serverId: id }),
-        ]);
+        await deleteServerContents(models, id);
         channelCache.forgetServer(serverId);
       });
       logger.info({ serverId, channels: channels.length, members: members.length }, 'server deleted');
