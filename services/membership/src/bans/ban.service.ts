@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { AuthenticatedUser, Ban, BanRequest } from '@chorus/contracts';
 import { AppError } from '@chorus/runtime';
-import type { Models } from '../db/models.js';
+import { isDuplicateKey, type Models } from '../db/models.js';
 import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import type { PermissionChecker } from '../permissions/permission-checker.js';
 import { assertCanRemove } from '../permissions/hierarchy.js';
@@ -39,14 +39,18 @@ export function createBanService(deps: { models: Models; events: MembershipEvent
       const left = membershipEvent.memberLeft(serverId, userId, correlationId);
       await events.record(bannedEvent, () =>
         events.record(left, async () => {
-          await models.Ban.updateOne(
-            key(serverId, userId),
-            {
-              $set: { reason: body.reason ?? null, bannedBy: new Types.ObjectId(user.id) },
-              $setOnInsert: { username: banned.username, createdAt: new Date() },
-            },
-            { upsert: true },
-          );
+          const set = { reason: body.reason ?? null, bannedBy: new Types.ObjectId(user.id) };
+          try {
+            await models.Ban.updateOne(
+              key(serverId, userId),
+              { $set: set, $setOnInsert: { username: banned.username, createdAt: new Date() } },
+              { upsert: true },
+            );
+          } catch (err) {
+            // Two bans racing to insert: the unique index lets one in; the other updates it.
+            if (!isDuplicateKey(err)) throw err;
+            await models.Ban.updateOne(key(serverId, userId), { $set: set });
+          }
           await removeMembership(models, serverId, userId);
         }),
       );

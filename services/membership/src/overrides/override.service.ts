@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { AuthenticatedUser, ChannelOverride, PutOverrideRequest } from '@chorus/contracts';
 import { AppError } from '@chorus/runtime';
-import type { Models } from '../db/models.js';
+import { isDuplicateKey, type Models } from '../db/models.js';
 import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import type { PermissionChecker } from '../permissions/permission-checker.js';
 import { loadOverrides } from '../permissions/permission-data.js';
@@ -55,11 +55,14 @@ export function createOverrideService(deps: { models: Models; events: Membership
           await models.Override.deleteOne(filter);
           return;
         }
-        await models.Override.updateOne(
-          filter,
-          { $set: { allow, deny }, $setOnInsert: { serverId: new Types.ObjectId(serverId) } },
-          { upsert: true },
-        );
+        const update = { $set: { allow, deny }, $setOnInsert: { serverId: new Types.ObjectId(serverId) } };
+        try {
+          await models.Override.updateOne(filter, update, { upsert: true });
+        } catch (err) {
+          // Two PUTs racing to create the same override: the unique index lets one insert; the other updates.
+          if (!isDuplicateKey(err)) throw err;
+          await models.Override.updateOne(filter, { $set: { allow, deny } });
+        }
       });
       return { channelId, roleId, allow, deny };
     },
