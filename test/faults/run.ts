@@ -1,0 +1,157 @@
+// `npm run test:faults`: the fleet under steady load through one fault at a time — SIGKILL and restart
+// of a gateway, history and membership, then restarts of RabbitMQ, Redis and MongoDB (private ones,
+// started here) — then every acknowledged message must be in history exactly once. See README.md.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { privateMongo, privateRedis, rabbitNode, type PrivateDependency } from './deps.js';
+import { startFleet, type Fleet } from './fleet.js';
+import { runLoad, setUp, type Person } from './load.js';
+import { checkHistory } from './verify.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (line: string) => process.stdout.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+const PEOPLE = Number(process.env.FAULTS_PEOPLE ?? 8);
+const INTERVAL_MS = Number(process.env.FAULTS_INTERVAL_MS ?? 100);
+/** How long a dependency stays down before it is started again. */
+const DOWN_MS = 2_000;
+/** A fault not recovered from within this is a failure. */
+const RECOVERY_LIMIT_MS = 90_000;
+
+interface Fault {
+  name: string;
+  /** Causes the fault, calling `down()` the moment the thing is gone, and resolves once it is back. */
+  inject(down: () => void): Promise<void>;
+}
+
+interface Recovery {
+  fault: string;
+  /** From the moment it was gone until every person had a send acknowledged again. */
+  sendsMs: number | undefined;
+  /** From the moment it was gone until all four services answered /readyz 200 again. */
+  readyMs: number | undefined;
+  failedAttempts: number;
+}
+
+const totalFailures = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+
+async function bounce(dep: PrivateDependency, down: () => void): Promise<void> {
+  await dep.stop();
+  down();
+  await sleep(DOWN_MS);
+  await dep.start();
+}
+
+/** Injects the fault and measures, while the load keeps running, how long until sends and readiness are back. */
+async function measure(fault: Fault, fleet: Fleet, people: Person[], failures: Map<string, number>): Promise<Recovery> {
+  const failedBefore = totalFailures(failures);
+  let t0: number | undefined;
+  let injectedDone = false;
+  const injected = fault.inject(() => (t0 = Date.now())).finally(() => (injectedDone = true));
+  let sendsMs: number | undefined;
+  let readyMs: number | undefined;
+  const deadline = Date.now() + RECOVERY_LIMIT_MS;
+  while (Date.now() < deadline && (sendsMs === undefined || readyMs === undefined || !injectedDone)) {
+    if (t0 !== undefined) {
+      const since = t0;
+      if (sendsMs === undefined && people.every((p) => p.lastOkAt > since)) sendsMs = Math.max(...people.map((p) => p.lastOkAt)) - since;
+      if (readyMs === undefined && injectedDone && (await fleet.ready()).length === 4) readyMs = Date.now() - since;
+    }
+    await sleep(100);
+  }
+  await injected;
+  return { fault: fault.name, sendsMs, readyMs, failedAttempts: totalFailures(failures) - failedBefore };
+}
+
+async function main(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'chorus-faults-'));
+  const rabbit = await rabbitNode({
+    nodeName: `chorus-faults-${process.pid}@localhost`,
+    dir: join(dir, 'rabbitmq'),
+    cookie: randomBytes(16).toString('hex'),
+  });
+  const redis = await privateRedis();
+  const mongo = await privateMongo(join(dir, 'mongo'));
+  const deps = [rabbit, redis, mongo];
+  let fleet: Fleet | undefined;
+  let ok = false;
+  try {
+    log(`private dependencies in ${dir}: ${rabbit.nodeName} :${rabbit.amqpPort}, ${redis.url}, ${mongo.url}`);
+    await Promise.all(deps.map((d) => d.start()));
+    fleet = await startFleet({
+      mongoUri: mongo.url,
+      redisUrl: redis.url,
+      amqpUrl: rabbit.url,
+      logDir: join(dir, 'logs'),
+      extraEnv: { SEND_RATE_LIMIT: '100000', ...(process.env.AMQP_QUEUE_TYPE ? { AMQP_QUEUE_TYPE: process.env.AMQP_QUEUE_TYPE } : {}) },
+    });
+    log('fleet ready: membership, history, gateway-1, gateway-2');
+    const { people, channelIds } = await setUp(fleet.url('membership'), PEOPLE, 3);
+    const load = runLoad(people, channelIds, fleet.gatewayUrls, INTERVAL_MS);
+    await sleep(5_000);
+    log(`load running: ${PEOPLE} people, one send each per ${INTERVAL_MS} ms after the last ack; ${load.stats.acked.size} acked so far`);
+
+    const f = fleet;
+    const faults: Fault[] = [
+      { name: 'SIGKILL gateway-1 + restart', inject: (down) => f.killAndRestart('gateway-1', down) },
+      { name: 'SIGKILL history + restart', inject: (down) => f.killAndRestart('history', down) },
+      { name: 'SIGKILL membership + restart', inject: (down) => f.killAndRestart('membership', down) },
+      { name: `restart RabbitMQ (down ${DOWN_MS / 1000} s)`, inject: (down) => bounce(rabbit, down) },
+      { name: `restart Redis (down ${DOWN_MS / 1000} s, comes back empty)`, inject: (down) => bounce(redis, down) },
+      { name: `restart MongoDB (down ${DOWN_MS / 1000} s)`, inject: (down) => bounce(mongo, down) },
+    ];
+    const recoveries: Recovery[] = [];
+    for (const fault of faults) {
+      log(`fault: ${fault.name}`);
+      const r = await measure(fault, fleet, people, load.stats.failures);
+      recoveries.push(r);
+      log(
+        `  sends OK again after ${r.sendsMs ?? 'NEVER'} ms, all ready after ${r.readyMs ?? 'NEVER'} ms, ${r.failedAttempts} failed attempts (retried)`,
+      );
+      await sleep(3_000);
+    }
+    log('stopping the load (every send in hand finishes or is given up)');
+    await load.stop();
+    const check = await checkHistory(fleet.url('history'), people[0]!.auth.accessToken, channelIds, load.stats);
+    const ready = await fleet.ready();
+
+    log('');
+    log('| fault | sends OK again | all services ready | failed attempts (retried) |');
+    log('|---|---|---|---|');
+    for (const r of recoveries) log(`| ${r.fault} | ${fmt(r.sendsMs)} | ${fmt(r.readyMs)} | ${r.failedAttempts} |`);
+    log('');
+    log(
+      `acknowledged: ${load.stats.acked.size}; in history: ${check.stored}; acked but missing: ${check.missing.length}; duplicates by nonce: ${check.duplicates.length}`,
+    );
+    log(
+      `ack naming another id than an earlier ack of the same nonce: ${load.stats.conflicting.length}; given up by clients: ${load.stats.abandoned.length}`,
+    );
+    log(`failed attempts by reason: ${JSON.stringify(Object.fromEntries(load.stats.failures))}`);
+    log(`ready at the end: ${ready.join(', ')}`);
+    ok =
+      check.missing.length === 0 &&
+      check.duplicates.length === 0 &&
+      load.stats.conflicting.length === 0 &&
+      ready.length === 4 &&
+      recoveries.every((r) => r.sendsMs !== undefined && r.readyMs !== undefined);
+    if (!ok) log(`FAILED; missing ${JSON.stringify(check.missing.slice(0, 5))} duplicates ${JSON.stringify(check.duplicates.slice(0, 5))}`);
+    log(ok ? 'PASS' : `FAIL (logs kept in ${dir})`);
+  } finally {
+    await fleet?.stop().catch((err: unknown) => log(`fleet stop: ${String(err)}`));
+    await Promise.all(deps.map((d) => d.stop().catch((err: unknown) => log(`${d.name} stop: ${String(err)}`))));
+    if (ok && !process.env.FAULTS_KEEP) rmSync(dir, { recursive: true, force: true });
+  }
+  return ok ? 0 : 1;
+}
+
+const fmt = (ms: number | undefined) => (ms === undefined ? 'never' : `${(ms / 1000).toFixed(1)} s`);
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
