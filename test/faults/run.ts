@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { privateMongo, privateRedis, rabbitNode, type PrivateDependency } from './deps.js';
+import { rabbitCluster } from './rabbit-cluster.js';
 import { startFleet, type Fleet } from './fleet.js';
 import { runLoad, setUp, type Person } from './load.js';
 import { checkHistory } from './verify.js';
@@ -13,8 +14,12 @@ import { checkHistory } from './verify.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stdout.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-const PEOPLE = Number(process.env.FAULTS_PEOPLE ?? 8);
-const INTERVAL_MS = Number(process.env.FAULTS_INTERVAL_MS ?? 100);
+const PEOPLE = Number(process.env.FAULTS_PEOPLE ?? 12);
+const INTERVAL_MS = Number(process.env.FAULTS_INTERVAL_MS ?? 50);
+/** 1: one private RabbitMQ node, restarted as a whole; 3: a private 3-node cluster, one node SIGKILLed. */
+const RABBIT_NODES = Number(process.env.FAULTS_RABBIT_NODES ?? 1);
+/** Each round runs every fault once (round 2 kills gateway-2 instead of gateway-1, and so on). */
+const ROUNDS = Number(process.env.FAULTS_ROUNDS ?? 2);
 /** How long a dependency stays down before it is started again. */
 const DOWN_MS = 2_000;
 /** A fault not recovered from within this is a failure. */
@@ -32,6 +37,8 @@ interface Recovery {
   sendsMs: number | undefined;
   /** From the moment it was gone until all four services answered /readyz 200 again. */
   readyMs: number | undefined;
+  /** From the moment it was back (restarted, ready) until every person's sends succeeded again; 0 if they did before. */
+  afterBackMs: number | undefined;
   failedAttempts: number;
 }
 
@@ -49,7 +56,13 @@ async function measure(fault: Fault, fleet: Fleet, people: Person[], failures: M
   const failedBefore = totalFailures(failures);
   let t0: number | undefined;
   let injectedDone = false;
-  const injected = fault.inject(() => (t0 = Date.now())).finally(() => (injectedDone = true));
+  let backAt = 0;
+  const injected = fault
+    .inject(() => (t0 = Date.now()))
+    .finally(() => {
+      injectedDone = true;
+      backAt = Date.now();
+    });
   let sendsMs: number | undefined;
   let readyMs: number | undefined;
   const deadline = Date.now() + RECOVERY_LIMIT_MS;
@@ -62,28 +75,48 @@ async function measure(fault: Fault, fleet: Fleet, people: Person[], failures: M
     await sleep(100);
   }
   await injected;
-  return { fault: fault.name, sendsMs, readyMs, failedAttempts: totalFailures(failures) - failedBefore };
+  const afterBackMs = sendsMs === undefined || t0 === undefined ? undefined : Math.max(0, t0 + sendsMs - backAt);
+  return { fault: fault.name, sendsMs, readyMs, afterBackMs, failedAttempts: totalFailures(failures) - failedBefore };
+}
+
+/** The broker: one node (the fault restarts it) or a cluster (the fault SIGKILLs the first node, then starts it again). */
+async function privateBroker(dir: string): Promise<{ dep: PrivateDependency; url: string; describe: string; fault: Fault }> {
+  const cookie = randomBytes(16).toString('hex');
+  if (RABBIT_NODES <= 1) {
+    const node = await rabbitNode({ nodeName: `chorus-faults-${process.pid}@localhost`, dir: join(dir, 'rabbitmq'), cookie });
+    const fault = { name: `restart RabbitMQ (down ${DOWN_MS / 1000} s)`, inject: (down: () => void) => bounce(node, down) };
+    return { dep: node, url: node.url, describe: `${node.nodeName} :${node.amqpPort}`, fault };
+  }
+  const cluster = await rabbitCluster(dir, RABBIT_NODES, cookie, String(process.pid));
+  const first = cluster.nodes[0]!;
+  const fault = {
+    name: `SIGKILL RabbitMQ node 1 of ${RABBIT_NODES} + restart`,
+    inject: async (down: () => void) => {
+      await first.stop(true);
+      down();
+      await sleep(DOWN_MS);
+      await first.start();
+    },
+  };
+  const dep: PrivateDependency = { name: 'rabbitmq cluster', url: cluster.url, start: () => cluster.start(), stop: () => cluster.stop() };
+  return { dep, url: cluster.url, describe: `${RABBIT_NODES}-node cluster :${cluster.nodes.map((n) => n.amqpPort).join(',')}`, fault };
 }
 
 async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'chorus-faults-'));
-  const rabbit = await rabbitNode({
-    nodeName: `chorus-faults-${process.pid}@localhost`,
-    dir: join(dir, 'rabbitmq'),
-    cookie: randomBytes(16).toString('hex'),
-  });
+  const broker = await privateBroker(dir);
   const redis = await privateRedis();
   const mongo = await privateMongo(join(dir, 'mongo'));
-  const deps = [rabbit, redis, mongo];
+  const deps = [broker.dep, redis, mongo];
   let fleet: Fleet | undefined;
   let ok = false;
   try {
-    log(`private dependencies in ${dir}: ${rabbit.nodeName} :${rabbit.amqpPort}, ${redis.url}, ${mongo.url}`);
+    log(`private dependencies in ${dir}: RabbitMQ ${broker.describe}, ${redis.url}, ${mongo.url}`);
     await Promise.all(deps.map((d) => d.start()));
     fleet = await startFleet({
       mongoUri: mongo.url,
       redisUrl: redis.url,
-      amqpUrl: rabbit.url,
+      amqpUrl: broker.url,
       logDir: join(dir, 'logs'),
       extraEnv: { SEND_RATE_LIMIT: '100000', ...(process.env.AMQP_QUEUE_TYPE ? { AMQP_QUEUE_TYPE: process.env.AMQP_QUEUE_TYPE } : {}) },
     });
@@ -94,14 +127,15 @@ async function main(): Promise<number> {
     log(`load running: ${PEOPLE} people, one send each per ${INTERVAL_MS} ms after the last ack; ${load.stats.acked.size} acked so far`);
 
     const f = fleet;
-    const faults: Fault[] = [
-      { name: 'SIGKILL gateway-1 + restart', inject: (down) => f.killAndRestart('gateway-1', down) },
+    const round = (r: number): Fault[] => [
+      { name: `SIGKILL gateway-${(r % 2) + 1} + restart`, inject: (down) => f.killAndRestart(r % 2 ? 'gateway-2' : 'gateway-1', down) },
       { name: 'SIGKILL history + restart', inject: (down) => f.killAndRestart('history', down) },
       { name: 'SIGKILL membership + restart', inject: (down) => f.killAndRestart('membership', down) },
-      { name: `restart RabbitMQ (down ${DOWN_MS / 1000} s)`, inject: (down) => bounce(rabbit, down) },
+      broker.fault,
       { name: `restart Redis (down ${DOWN_MS / 1000} s, comes back empty)`, inject: (down) => bounce(redis, down) },
       { name: `restart MongoDB (down ${DOWN_MS / 1000} s)`, inject: (down) => bounce(mongo, down) },
     ];
+    const faults = Array.from({ length: ROUNDS }, (_x, r) => round(r)).flat();
     const recoveries: Recovery[] = [];
     for (const fault of faults) {
       log(`fault: ${fault.name}`);
@@ -118,9 +152,9 @@ async function main(): Promise<number> {
     const ready = await fleet.ready();
 
     log('');
-    log('| fault | sends OK again | all services ready | failed attempts (retried) |');
-    log('|---|---|---|---|');
-    for (const r of recoveries) log(`| ${r.fault} | ${fmt(r.sendsMs)} | ${fmt(r.readyMs)} | ${r.failedAttempts} |`);
+    log('| fault | sends OK again | of which after it was back | all services ready | failed attempts (retried) |');
+    log('|---|---|---|---|---|');
+    for (const r of recoveries) log(`| ${r.fault} | ${fmt(r.sendsMs)} | ${fmt(r.afterBackMs)} | ${fmt(r.readyMs)} | ${r.failedAttempts} |`);
     log('');
     log(
       `acknowledged: ${load.stats.acked.size}; in history: ${check.stored}; acked but missing: ${check.missing.length}; duplicates by nonce: ${check.duplicates.length}`,
