@@ -2,7 +2,7 @@
 // on free ports and in its own directories, so it can stop and start them while other people's tests
 // keep using the machine's RabbitMQ (5672) and Redis (6379). Nothing here touches those.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../scripts/local/processes.js';
@@ -101,6 +101,7 @@ export async function rabbitNode(o: RabbitNodeOptions): Promise<RabbitNode> {
     url: `amqp://guest:guest@127.0.0.1:${amqpPort}`,
     ctl,
     async start() {
+      rmSync(join(o.dir, 'pid'), { force: true });
       const out = openSync(join(o.dir, 'server.out'), 'a');
       const proc = spawn(join(RABBIT_BIN, 'rabbitmq-server'), [], { env, stdio: ['ignore', out, out] });
       child = proc;
@@ -120,10 +121,39 @@ export async function rabbitNode(o: RabbitNodeOptions): Promise<RabbitNode> {
       await waitForPort(amqpPort, name);
     },
     async stop(kill = false) {
+      // `rabbitmq-server` in the foreground is a shell that runs the Erlang VM as its child and turns
+      // SIGTERM into a clean stop; a SIGKILL must reach the VM itself (its pid file), or it lives on.
+      const beam = ourBeam(join(o.dir, 'pid'), o.dir);
+      if (kill && beam) signal(beam, 'SIGKILL');
       await stopChild(child, kill, 30_000);
       child = undefined;
+      if (beam && ourBeam(join(o.dir, 'pid'), o.dir) === beam) {
+        signal(beam, 'SIGKILL');
+        while (signal(beam, 0)) await new Promise((r) => setTimeout(r, 100));
+      }
     },
   };
+}
+
+/** The node's Erlang VM pid from its pid file, if that process is alive and is the VM started on `dir`. */
+function ourBeam(pidFile: string, dir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends `sig` to `pid`; false when there is no such process. */
+function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A Redis of its own that keeps nothing on disk (`--save ''`, no AOF): a restart comes back empty. */
