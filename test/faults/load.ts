@@ -85,6 +85,7 @@ export async function setUp(membershipUrl: string, count: number, channels: numb
 /** One person's connection, moved to the next gateway whenever the current one cannot be reached. */
 class Connection {
   private socket: ChatSocket | undefined;
+  private url: string | undefined;
   private index: number;
 
   constructor(
@@ -100,6 +101,7 @@ class Connection {
     if (this.socket?.connected) return this.socket;
     this.socket?.close();
     const url = this.gateways[this.index++ % this.gateways.length]!;
+    this.url = url;
     const socket: ChatSocket = io(url, {
       auth: { token: this.person.auth.accessToken },
       transports: ['websocket'],
@@ -114,6 +116,11 @@ class Connection {
       socket.once('connect_error', () => (clearTimeout(timer), resolve(false)));
     });
     return ok ? socket : undefined;
+  }
+
+  /** The gateway this person is connected to right now, if any. */
+  get gateway(): string | undefined {
+    return this.socket?.connected ? this.url : undefined;
   }
 
   close(): void {
@@ -168,6 +175,10 @@ export function runLoad(people: Person[], channelIds: string[], gateways: string
 
   return {
     stats,
+    /** How many people are connected to each gateway right now. */
+    onGateway(url: string): number {
+      return connections.filter((c) => c.gateway === url).length;
+    },
     async stop(): Promise<void> {
       stopping = true;
       await Promise.all(loops);

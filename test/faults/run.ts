@@ -18,7 +18,7 @@ const PEOPLE = Number(process.env.FAULTS_PEOPLE ?? 12);
 const INTERVAL_MS = Number(process.env.FAULTS_INTERVAL_MS ?? 50);
 /** 1: one private RabbitMQ node, restarted as a whole; 3: a private 3-node cluster, one node SIGKILLed. */
 const RABBIT_NODES = Number(process.env.FAULTS_RABBIT_NODES ?? 1);
-/** Each round runs every fault once (round 2 kills gateway-2 instead of gateway-1, and so on). */
+/** Each round runs every fault once. */
 const ROUNDS = Number(process.env.FAULTS_ROUNDS ?? 2);
 /** How long a dependency stays down before it is started again. */
 const DOWN_MS = 2_000;
@@ -127,15 +127,26 @@ async function main(): Promise<number> {
     log(`load running: ${PEOPLE} people, one send each per ${INTERVAL_MS} ms after the last ack; ${load.stats.acked.size} acked so far`);
 
     const f = fleet;
-    const round = (r: number): Fault[] => [
-      { name: `SIGKILL gateway-${(r % 2) + 1} + restart`, inject: (down) => f.killAndRestart(r % 2 ? 'gateway-2' : 'gateway-1', down) },
+    /** The gateway holding the most people right now (so the kill cuts sends in flight). */
+    const busiest = (): 'gateway-1' | 'gateway-2' =>
+      load.onGateway(f.url('gateway-1')) >= load.onGateway(f.url('gateway-2')) ? 'gateway-1' : 'gateway-2';
+    const gatewayKill: Fault = {
+      name: 'SIGKILL the busier gateway + restart',
+      inject: (down) => {
+        const victim = busiest();
+        log(`  ${victim} holds ${load.onGateway(f.url(victim))} of ${PEOPLE} people`);
+        return f.killAndRestart(victim, down);
+      },
+    };
+    const round = (): Fault[] => [
+      gatewayKill,
       { name: 'SIGKILL history + restart', inject: (down) => f.killAndRestart('history', down) },
       { name: 'SIGKILL membership + restart', inject: (down) => f.killAndRestart('membership', down) },
       broker.fault,
       { name: `restart Redis (down ${DOWN_MS / 1000} s, comes back empty)`, inject: (down) => bounce(redis, down) },
       { name: `restart MongoDB (down ${DOWN_MS / 1000} s)`, inject: (down) => bounce(mongo, down) },
     ];
-    const faults = Array.from({ length: ROUNDS }, (_x, r) => round(r)).flat();
+    const faults = Array.from({ length: ROUNDS }, () => round()).flat();
     const recoveries: Recovery[] = [];
     for (const fault of faults) {
       log(`fault: ${fault.name}`);
@@ -150,6 +161,7 @@ async function main(): Promise<number> {
     await load.stop();
     const check = await checkHistory(fleet.url('history'), people[0]!.auth.accessToken, channelIds, load.stats);
     const ready = await fleet.ready();
+    const outcomes = await sendOutcomes(fleet.gatewayUrls);
 
     log('');
     log('| fault | sends OK again | of which after it was back | all services ready | failed attempts (retried) |');
@@ -164,6 +176,7 @@ async function main(): Promise<number> {
     );
     log(`failed attempts by reason: ${JSON.stringify(Object.fromEntries(load.stats.failures))}`);
     log(`ready at the end: ${ready.join(', ')}`);
+    log(`gateway send outcomes since their last start (both gateways): ${JSON.stringify(outcomes)}`);
     ok =
       check.missing.length === 0 &&
       check.duplicates.length === 0 &&
@@ -178,6 +191,19 @@ async function main(): Promise<number> {
     if (ok && !process.env.FAULTS_KEEP) rmSync(dir, { recursive: true, force: true });
   }
   return ok ? 0 : 1;
+}
+
+/** `chorus_gateway_sends_total{outcome=...}` summed over the gateways (since each one's last start). */
+async function sendOutcomes(gateways: string[]): Promise<Record<string, number>> {
+  const sums: Record<string, number> = {};
+  for (const url of gateways) {
+    const text = await fetch(`${url}/metrics`).then(
+      (r) => r.text(),
+      () => '',
+    );
+    for (const m of text.matchAll(/^chorus_gateway_sends_total\{outcome="([a-z]+)"\} (\d+)/gm)) sums[m[1]!] = (sums[m[1]!] ?? 0) + Number(m[2]);
+  }
+  return sums;
 }
 
 const fmt = (ms: number | undefined) => (ms === undefined ? 'never' : `${(ms / 1000).toFixed(1)} s`);
