@@ -87,12 +87,13 @@ export async function rabbitNode(o: RabbitNodeOptions): Promise<RabbitNode> {
     RABBITMQ_CONF_ENV_FILE: join(o.dir, 'rabbitmq-env.conf'),
     RABBITMQ_ENABLED_PLUGINS_FILE: join(o.dir, 'enabled_plugins'),
     RABBITMQ_PID_FILE: join(o.dir, 'pid'),
+    ERL_CRASH_DUMP: join(o.dir, 'erl_crash.dump'),
     ERL_EPMD_ADDRESS: '127.0.0.1',
     RABBITMQ_SERVER_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
   };
   let child: ChildProcess | undefined;
   const ctl = async (...args: string[]) =>
-    (await promisify(execFile)(join(RABBIT_BIN, 'rabbitmqctl'), ['-n', o.nodeName, ...args], { env, timeout: 120_000 })).stdout;
+    (await promisify(execFile)(join(RABBIT_BIN, 'rabbitmqctl'), ['-n', o.nodeName, ...args], { env, cwd: o.dir, timeout: 120_000 })).stdout;
   const name = `rabbitmq ${o.nodeName}`;
   return {
     name,
@@ -103,7 +104,8 @@ export async function rabbitNode(o: RabbitNodeOptions): Promise<RabbitNode> {
     async start() {
       rmSync(join(o.dir, 'pid'), { force: true });
       const out = openSync(join(o.dir, 'server.out'), 'a');
-      const proc = spawn(join(RABBIT_BIN, 'rabbitmq-server'), [], { env, stdio: ['ignore', out, out] });
+      // cwd: an Erlang crash dump lands in the node's directory, never in the repository.
+      const proc = spawn(join(RABBIT_BIN, 'rabbitmq-server'), [], { env, cwd: o.dir, stdio: ['ignore', out, out] });
       child = proc;
       closeSync(out);
       // `await_startup` fails at once while the node has not registered with epmd yet: ask again.
