@@ -201,7 +201,7 @@ async function sendOutcomes(gateways: string[]): Promise<Record<string, number>>
       (r) => r.text(),
       () => '',
     );
-    for (const m of text.matchAll(/^chorus_gateway_sends_total\{outcome="([a-z]+)"\} (\d+)/gm))
+    for (const m of text.matchAll(/^chorus_gateway_sends_total\{[^}]*outcome="([a-z]+)"[^}]*\} (\d+)/gm))
       sums[m[1]!] = (sums[m[1]!] ?? 0) + Number(m[2]);
   }
   return sums;
