@@ -35,11 +35,6 @@ export function createModels(conn: Connection): Models {
   };
 }
 
-/** Creates the indexes declared next to each schema (idempotent). Unique indexes must exist before writes. */
-export async function ensureIndexes(models: Models): Promise<void> {
-  await Promise.all(Object.values(models).map((m: Model<unknown>) => m.createIndexes()));
-}
-
 /** MongoDB's duplicate-key error (what decides races on unique indexes). */
 export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
