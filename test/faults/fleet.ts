@@ -63,7 +63,10 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     };
   };
   const running = new Map<FleetMember, ServiceProcess>();
-  const start = async (member: FleetMember) => running.set(member, await spawnService(options(member), 90_000));
+  // The first start migrates the databases (as `npm start` does); a restart after a crash does not (as a
+  // Kubernetes container restart does not re-run the pod's init container).
+  const start = async (member: FleetMember, migrate = true) =>
+    running.set(member, await spawnService({ ...options(member), migrate }, 90_000));
   await Promise.all([start('membership'), start('history')]);
   await Promise.all([start('gateway-1'), start('gateway-2')]);
   const url = (member: FleetMember) => `http://127.0.0.1:${ports[member]}`;
@@ -73,7 +76,7 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     async killAndRestart(member, onKilled) {
       await running.get(member)?.stop('SIGKILL');
       onKilled?.();
-      await start(member);
+      await start(member, false);
     },
     async ready() {
       const up = await Promise.all(
