@@ -19,7 +19,9 @@ import {
   UpdateServerRequest,
 } from '../rest/servers.js';
 import { PEOPLE_ROUTES } from './people-routes.js';
+import { COMMUNITY_ROUTES } from './community-routes.js';
 import { ENGAGEMENT_ROUTES } from './engagement-routes.js';
+import { INVITE_ROUTES } from './invite-routes.js';
 import { AUTH, V, WRITE, type RouteDoc } from './route-doc.js';
 
 export type { RouteDoc } from './route-doc.js';
@@ -92,6 +94,7 @@ export const ROUTES: RouteDoc[] = [
     errors: [...AUTH],
   },
   ...PEOPLE_ROUTES,
+  ...INVITE_ROUTES,
   // Servers, categories, channels, membership (SPEC 3)
   {
     method: 'get',
@@ -119,11 +122,12 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers',
     service: 'membership',
     tag: 'servers',
-    summary: 'Create a server (the caller owns it; it starts with #general)',
+    summary:
+      'Create a server (the caller owns it; it starts with #general; visibility public|private); LIMIT_REACHED past the servers-per-user quota',
     auth: 'required',
     body: CreateServerRequest,
     ok: { 201: ServerSummary },
-    errors: [V, ...AUTH, 'NOT_FOUND', ...WRITE],
+    errors: [V, ...AUTH, 'NOT_FOUND', 'LIMIT_REACHED', ...WRITE],
   },
   {
     method: 'get',
@@ -141,7 +145,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}',
     service: 'membership',
     tag: 'servers',
-    summary: 'Edit a server (owner)',
+    summary: 'Edit a server (MANAGE_SERVER)',
     auth: 'required',
     params: ServerIdParams,
     body: UpdateServerRequest,
@@ -164,19 +168,19 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/channels',
     service: 'membership',
     tag: 'channels',
-    summary: 'Create a channel (owner)',
+    summary: 'Create a channel (MANAGE_CHANNELS); LIMIT_REACHED past the channels-per-server quota',
     auth: 'required',
     params: ServerIdParams,
     body: CreateChannelRequest,
     ok: { 201: Channel },
-    errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', ...WRITE],
+    errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'LIMIT_REACHED', ...WRITE],
   },
   {
     method: 'patch',
     path: '/api/servers/{serverId}/channels/{channelId}',
     service: 'membership',
     tag: 'channels',
-    summary: 'Edit a channel (owner)',
+    summary: 'Edit a channel (MANAGE_CHANNELS)',
     auth: 'required',
     params: ChannelIdParams,
     body: UpdateChannelRequest,
@@ -188,7 +192,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/channels/{channelId}',
     service: 'membership',
     tag: 'channels',
-    summary: 'Delete a channel (owner)',
+    summary: 'Delete a channel and its overrides (MANAGE_CHANNELS)',
     auth: 'required',
     params: ChannelIdParams,
     ok: { 204: null },
@@ -199,11 +203,12 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/members/@me',
     service: 'membership',
     tag: 'members',
-    summary: 'Join a server',
+    summary:
+      'Join a public server (private → FORBIDDEN: join it by invite; banned → FORBIDDEN); LIMIT_REACHED past the servers-per-user quota',
     auth: 'required',
     params: ServerIdParams,
     ok: { 201: JoinResponse },
-    errors: [V, ...AUTH, 'NOT_FOUND', 'ALREADY_MEMBER', ...WRITE],
+    errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_FOUND', 'ALREADY_MEMBER', 'LIMIT_REACHED', ...WRITE],
   },
   {
     method: 'delete',
@@ -221,7 +226,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/members/@me',
     service: 'membership',
     tag: 'members',
-    summary: 'Whether the caller is a member',
+    summary: 'Whether the caller is a member, their server-level effective permissions and their role ids',
     auth: 'required',
     params: ServerIdParams,
     ok: { 200: IsMemberResponse },
@@ -239,6 +244,7 @@ export const ROUTES: RouteDoc[] = [
     ok: { 200: ListMembersResponse },
     errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND'],
   },
+  ...COMMUNITY_ROUTES,
   // History (SPEC 4)
   {
     method: 'get',

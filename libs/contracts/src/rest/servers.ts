@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
 import { IsoDateTime, ObjectIdString } from '../ids.js';
+import { Permission } from '../permissions.js';
 
 const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
 
@@ -36,11 +37,17 @@ export const UpdateChannelRequest = z
   .refine((b) => b.name !== undefined || b.topic !== undefined, 'give at least one of name, topic');
 export type UpdateChannelRequest = z.infer<typeof UpdateChannelRequest>;
 
+/** SPEC 14: a private server is in no explore or search list (but `member=@me`) and is joined by invite only. */
+export const ServerVisibility = z.enum(['public', 'private']);
+export type ServerVisibility = z.infer<typeof ServerVisibility>;
+
 export const CreateServerRequest = z.strictObject({
   name: trimmed(1, LIMITS.serverNameMaxChars),
   description: z.string().trim().max(LIMITS.serverDescriptionMaxChars).optional(),
   /** Category by name (case-insensitive); unknown names are a 400. */
   category: z.string().trim().min(1).max(64).optional(),
+  /** Default `public`. */
+  visibility: ServerVisibility.optional(),
 });
 export type CreateServerRequest = z.infer<typeof CreateServerRequest>;
 
@@ -49,6 +56,7 @@ export const UpdateServerRequest = z
     name: trimmed(1, LIMITS.serverNameMaxChars).optional(),
     description: z.string().trim().max(LIMITS.serverDescriptionMaxChars).optional(),
     category: z.string().trim().min(1).max(64).nullable().optional(),
+    visibility: ServerVisibility.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'give at least one field to change');
 export type UpdateServerRequest = z.infer<typeof UpdateServerRequest>;
@@ -71,6 +79,8 @@ export const ServerSummary = z.object({
   ownerId: ObjectIdString,
   memberCount: z.number().int().nonnegative(),
   createdAt: IsoDateTime,
+  /** SPEC 14; servers created before visibility existed are `public`. */
+  visibility: ServerVisibility,
 });
 export type ServerSummary = z.infer<typeof ServerSummary>;
 
@@ -84,7 +94,12 @@ export type ServerDetail = z.infer<typeof ServerDetail>;
 export const ServerIdParams = z.strictObject({ serverId: ObjectIdString });
 export const ChannelIdParams = z.strictObject({ serverId: ObjectIdString, channelId: ObjectIdString });
 
-export const IsMemberResponse = z.object({ isMember: z.boolean() });
+/**
+ * GET /api/servers/:serverId/members/@me: whether the caller is a member, their server-level effective
+ * permissions (all of them for the owner or ADMINISTRATOR; none for a non-member) and the ids of the
+ * roles they hold besides `@everyone` (SPEC 15; the web client shows what the caller may do from it).
+ */
+export const IsMemberResponse = z.object({ isMember: z.boolean(), permissions: z.array(Permission), roleIds: z.array(ObjectIdString) });
 export type IsMemberResponse = z.infer<typeof IsMemberResponse>;
 
 /** GET /api/servers/:serverId/members?limit=&after=<userId> — in join order. */
@@ -98,7 +113,14 @@ export type ListMembersQuery = z.infer<typeof ListMembersQuery>;
 export const VisibleStatus = z.enum(['online', 'idle', 'dnd', 'offline']);
 export type VisibleStatus = z.infer<typeof VisibleStatus>;
 
-export const Member = z.object({ userId: ObjectIdString, username: z.string(), joinedAt: IsoDateTime, status: VisibleStatus });
+/** `roleIds`: the roles the member holds besides `@everyone` (SPEC 15). */
+export const Member = z.object({
+  userId: ObjectIdString,
+  username: z.string(),
+  joinedAt: IsoDateTime,
+  status: VisibleStatus,
+  roleIds: z.array(ObjectIdString),
+});
 export type Member = z.infer<typeof Member>;
 export const ListMembersResponse = z.object({ members: z.array(Member) });
 export type ListMembersResponse = z.infer<typeof ListMembersResponse>;

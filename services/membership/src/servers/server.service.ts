@@ -9,16 +9,21 @@ import type {
 } from '@chorus/contracts';
 import { AppError, type Logger } from '@chorus/runtime';
 import type { Models } from '../db/models.js';
+import type { ServerDoc } from './server.schema.js';
+import { assertServerSlot, type Quotas } from '../quotas/quotas.js';
 import type { CategoryRepository } from '../categories/category.repository.js';
 import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import type { ChannelCache } from '../authz/channel-cache.js';
 import { CHANNEL_PROJECTION, SERVER_PROJECTION, escapeRegex, toServerDetail, toServerSummary } from './server.dto.js';
 import { loadOwnedServer, loadServer, serverNotFound } from './server.access.js';
+import { createPermissionChecker } from '../permissions/permission-checker.js';
+import { deleteServerContents } from './server-contents.js';
 
 export interface ServerService {
   create(owner: AuthenticatedUser, input: CreateServerRequest, correlationId?: string): Promise<ServerDetail>;
   explore(query: ExploreServersQuery, viewer: AuthenticatedUser | undefined): Promise<ServerSummary[]>;
-  get(serverId: string): Promise<ServerDetail>;
+  /** A private server is shown to its members only (anyone else: NOT_FOUND, its existence is not revealed). */
+  get(serverId: string, viewer: AuthenticatedUser | undefined): Promise<ServerDetail>;
   update(serverId: string, user: AuthenticatedUser, patch: UpdateServerRequest): Promise<ServerDetail>;
   remove(serverId: string, user: AuthenticatedUser, correlationId?: string): Promise<void>;
 }
@@ -26,14 +31,18 @@ export interface ServerService {
 /** The most servers `member=@me` looks at (a user's own servers; Discord caps membership at 200). */
 const MAX_OWN_SERVERS = 1_000;
 
-export function createServerService(deps: {
+interface ServerServiceDeps {
   models: Models;
   categories: CategoryRepository;
   events: MembershipEvents;
   channelCache: ChannelCache;
   logger: Logger;
-}): ServerService {
-  const { models, categories, events, channelCache, logger } = deps;
+  quotas: Quotas;
+}
+
+export function createServerService(deps: ServerServiceDeps): ServerService {
+  const { models, categories, events, channelCache, logger, quotas } = deps;
+  const permissions = createPermissionChecker(models);
 
   const channelsOf = (serverId: Types.ObjectId) => models.Channel.find({ serverId }, CHANNEL_PROJECTION).sort({ _id: 1 }).lean();
 
@@ -44,16 +53,14 @@ export function createServerService(deps: {
      * up front so the owner's member.joined can be recorded before anything is written.
      */
     async create(owner, input, correlationId) {
+      await assertServerSlot(models, quotas, owner.id);
       const category = input.category ? await categories.resolve(input.category) : null;
       const ownerId = new Types.ObjectId(owner.id);
       const serverId = new Types.ObjectId();
       const now = new Date();
+      const doc = { _id: serverId, name: input.name, description: input.description ?? '', category, ownerId, createdAt: now };
       const server = await events.record(membershipEvent.memberJoined(serverId.toHexString(), owner.id, correlationId), () =>
-        insertServer(
-          models,
-          { _id: serverId, name: input.name, description: input.description ?? '', category, ownerId, createdAt: now },
-          owner.username,
-        ),
+        insertServer(models, { ...doc, visibility: input.visibility ?? 'public' }, owner.username),
       );
       return toServerDetail(server, await channelsOf(serverId));
     },
@@ -65,16 +72,19 @@ export function createServerService(deps: {
       return docs.map(toServerSummary);
     },
 
-    async get(serverId) {
+    async get(serverId, viewer) {
       const server = await loadServer(models, serverId);
+      if (server.visibility === 'private' && !(viewer && (await isMemberOf(models, server._id, viewer.id)))) throw serverNotFound();
       return toServerDetail(server, await channelsOf(server._id));
     },
 
+    /** MANAGE_SERVER (SPEC 15); deleting stays the owner's. */
     async update(serverId, user, patch) {
-      await loadOwnedServer(models, serverId, user.id);
+      await permissions.requirePermission(serverId, user.id, 'MANAGE_SERVER');
       const set: Record<string, unknown> = {};
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.description !== undefined) set.description = patch.description;
+      if (patch.visibility !== undefined) set.visibility = patch.visibility;
       if (patch.category !== undefined) set.category = patch.category === null ? null : await categories.resolve(patch.category);
       const updated = await models.Server.findOneAndUpdate(
         { _id: new Types.ObjectId(serverId) },
@@ -112,13 +122,16 @@ export function createServerService(deps: {
         const gone = await models.Server.deleteOne({ _id: id, ownerId: new Types.ObjectId(user.id) });
         if (gone.deletedCount !== 1) throw serverNotFound();
         channelCache.forgetServer(serverId);
-        await Promise.all([models.Channel.deleteMany({ serverId: id }), models.Member.deleteMany({ serverId: id })]);
+        await deleteServerContents(models, id);
         channelCache.forgetServer(serverId);
       });
       logger.info({ serverId, channels: channels.length, members: members.length }, 'server deleted');
     },
   };
 }
+
+const isMemberOf = async (models: Models, serverId: Types.ObjectId, userId: string) =>
+  (await models.Member.exists({ serverId, userId: new Types.ObjectId(userId) })) !== null;
 
 /** The `explore` query's filter; `undefined` when the named category does not exist (nothing matches). */
 async function exploreFilter(
@@ -140,16 +153,15 @@ async function exploreFilter(
       .limit(MAX_OWN_SERVERS)
       .lean();
     filter._id = { $in: mine.map((m) => m.serverId) };
+  } else {
+    // SPEC 14: private servers are listed only among the caller's own. `$ne` also matches servers from before visibility.
+    filter.visibility = { $ne: 'private' };
   }
   return filter;
 }
 
 /** Server, its `general` channel and the owner's membership: three inserts, the earlier undone (best effort) if a later one fails. */
-async function insertServer(
-  models: Models,
-  server: { _id: Types.ObjectId; name: string; description: string; category: string | null; ownerId: Types.ObjectId; createdAt: Date },
-  ownerName: string,
-) {
+async function insertServer(models: Models, server: Omit<ServerDoc, 'memberCount'>, ownerName: string) {
   const { _id: serverId, ownerId, createdAt: now } = server;
   const [created] = await models.Server.create([{ ...server, memberCount: 1 }]);
   if (!created) throw new Error('server not created');
