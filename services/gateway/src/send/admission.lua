@@ -4,14 +4,20 @@
 --   [4] the channel's in-flight ZSET (admitted ids not yet broadcast or failed; all score 0, so
 --       lexical order is id order)  [5] the channel's parked HASH (id -> broadcast payload)
 --
--- Nonce key values: 'P:<id>' (admitted, outcome not known yet, NONCE_PENDING_TTL_MS), 'U:<message json>'
+-- Nonce key values: 'P:<id>:<createdMs>:<takeover deadline ms>:<draft json>' (admitted, outcome not known
+-- yet, NONCE_PENDING_TTL_MS; the draft is the message without id and createdAt, so a retry can rebuild
+-- the very same message if the admitting gateway died: see 'takeover'), 'U:<message json>'
 -- (published but the confirm never came: unknown; the retry republishes it), 'R:<deadline ms>:<message
 -- json>' (a retry is republishing it; another retry may take over after the deadline), '<message json>'
 -- (durable: a repeat replays it).
 --
--- admit   ARGV: limit, windowMs, pendingTtlMs, hasNonce('1'|'0'), holdSeconds
+-- admit   ARGV: limit, windowMs, pendingTtlMs, hasNonce('1'|'0'), holdSeconds, draftJson ('' = none), takeoverMs
 --   {'duplicate', <message json>}  the nonce's message is durable: replay it
 --   {'pending'}                    a send with this nonce is in flight (any gateway)
+--   {'takeover', <id>, <createdMs>, <draft json>}  a send with this nonce was admitted more than
+--                                  takeoverMs ago and nobody settled it (its gateway died, perhaps after
+--                                  the publish left): rebuild that message and publish it again (same id;
+--                                  history keeps one). The reservation is renewed for this retry.
 --   {'republish', <message json>}  the nonce's message has an unknown outcome: publish it again (same id)
 --   {'limited', <retryAfterMs>}    the rolling window is full; nothing was recorded
 --   {'ok', <24-hex id>, <nowMs>}   admitted: slot taken, nonce reserved, id assigned (8 hex of seconds
@@ -82,9 +88,14 @@ local function flush(holdSeconds, shardChannel)
   return redis.call('HLEN', KEYS[5])
 end
 
+-- Whether the nonce's value is the pending reservation of this id.
+local function reserved(v, id)
+  return v ~= false and string.sub(v, 1, 26) == 'P:' .. id
+end
+
 local function storeUnknown(id, json, ttl)
   local v = redis.call('GET', KEYS[2])
-  if v == false or v == 'P:' .. id or string.sub(v, 1, 2) == 'R:' then
+  if v == false or reserved(v, id) or string.sub(v, 1, 2) == 'R:' then
     redis.call('SET', KEYS[2], 'U:' .. json, 'EX', ttl)
   end
 end
@@ -103,7 +114,21 @@ if step == 'admit' then
     local v = redis.call('GET', KEYS[2])
     if v then
       local kind = string.sub(v, 1, 2)
-      if kind == 'P:' then return {'pending'} end
+      if kind == 'P:' then
+        -- 'P:' .. 24-hex id .. ':' .. createdMs .. ':' .. deadline .. ':' .. draft
+        local id = string.sub(v, 3, 26)
+        local createdEnd = string.find(v, ':', 28, true)
+        if not createdEnd then return {'pending'} end
+        local deadlineEnd = string.find(v, ':', createdEnd + 1, true)
+        if not deadlineEnd then return {'pending'} end
+        local createdMs = string.sub(v, 28, createdEnd - 1)
+        local deadline = tonumber(string.sub(v, createdEnd + 1, deadlineEnd - 1))
+        local draft = string.sub(v, deadlineEnd + 1)
+        if draft == '' or deadline > nowMs then return {'pending'} end
+        local renewed = string.format('%.0f', nowMs + tonumber(ARGV[8]))
+        redis.call('SET', KEYS[2], 'P:' .. id .. ':' .. createdMs .. ':' .. renewed .. ':' .. draft, 'PX', pendingTtl)
+        return {'takeover', id, createdMs, draft}
+      end
       if kind == 'U:' or kind == 'R:' then
         local json = string.sub(v, 3)
         if kind == 'R:' then
@@ -136,7 +161,11 @@ if step == 'admit' then
 
   redis.call('ZADD', KEYS[1], nowMs, id)
   redis.call('PEXPIRE', KEYS[1], window)
-  if hasNonce then redis.call('SET', KEYS[2], 'P:' .. id, 'PX', pendingTtl) end
+  if hasNonce then
+    local nowStr = string.format('%.0f', nowMs)
+    local deadline = string.format('%.0f', nowMs + tonumber(ARGV[8]))
+    redis.call('SET', KEYS[2], 'P:' .. id .. ':' .. nowStr .. ':' .. deadline .. ':' .. ARGV[7], 'PX', pendingTtl)
+  end
   redis.call('ZADD', KEYS[4], 0, id)
   redis.call('EXPIRE', KEYS[4], holdSeconds * 4)
   return {'ok', id, string.format('%.0f', nowMs)}
@@ -146,7 +175,7 @@ if step == 'commit' then
   local id = ARGV[2]
   if ARGV[3] == '1' then
     local v = redis.call('GET', KEYS[2])
-    if v == false or v == 'P:' .. id or string.sub(v, 1, 2) == 'R:' or string.sub(v, 1, 2) == 'U:' then
+    if v == false or reserved(v, id) or string.sub(v, 1, 2) == 'R:' or string.sub(v, 1, 2) == 'U:' then
       redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5])
     end
   end
@@ -164,7 +193,7 @@ if step == 'release' then
   redis.call('ZREM', KEYS[1], id)
   redis.call('ZREM', KEYS[4], id)
   redis.call('HDEL', KEYS[5], id)
-  if ARGV[3] == '1' and redis.call('GET', KEYS[2]) == 'P:' .. id then redis.call('DEL', KEYS[2]) end
+  if ARGV[3] == '1' and reserved(redis.call('GET', KEYS[2]), id) then redis.call('DEL', KEYS[2]) end
   return flush(ARGV[4], ARGV[5])
 end
 

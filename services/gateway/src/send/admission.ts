@@ -17,9 +17,18 @@ export type AdmitResult =
  * The send path's Redis side (admission.lua): one script call per step. Every step after admission
  * resolves with how many broadcasts of the channel are still parked (waiting for an earlier id).
  */
+/** A message before admission: everything but the id and the timestamp admission gives it. */
+export type MessageDraft = Omit<Message, 'id' | 'createdAt'>;
+
 export interface Admission {
-  /** Nonce lookup, rolling-window rate limit, id + timestamp, nonce reservation, the id joins the channel's in-flight set. */
-  admit(userId: string, channelId: string, nonce: string | undefined): Promise<AdmitResult>;
+  /**
+   * Nonce lookup, rolling-window rate limit, id + timestamp, nonce reservation, the id joins the channel's
+   * in-flight set. With a nonce, the reservation keeps `draft`: if the admitting gateway dies before it
+   * settles the send (perhaps after the publish left), a retry with the nonce gets `republish` with the
+   * same message (same id and createdAt) once `takeoverMs` passed, instead of waiting for the
+   * reservation to expire and then making a second message.
+   */
+  admit(userId: string, channelId: string, nonce: string | undefined, draft?: MessageDraft): Promise<AdmitResult>;
   /**
    * The message is durable in the broker: its nonce now replays it, and its broadcast (`payload`, the
    * adapter's wire format) is published by Redis as soon as every earlier id of the channel was.
@@ -46,6 +55,12 @@ export interface AdmissionOptions {
    * abandoned (its gateway died between admission and commit). Longer than a publish can take.
    */
   holdMs?: number;
+  /**
+   * How long a reservation may stay unsettled before a retry of its nonce takes it over (rebuilds and
+   * republishes the message). Longer than a publish can take (its 5 s confirm timeout), so a live
+   * gateway settles its own send first; shorter than `pendingTtlMs`, or the reservation expires first.
+   */
+  takeoverMs?: number;
   logger: Logger;
   nonceTtlSeconds?: number;
 }
@@ -76,18 +91,31 @@ const parseStored = (raw: string | undefined, logger: Logger, userId: string): M
   throw new AppError('INTERNAL', 'The original message of this nonce cannot be read');
 };
 
+/** The message an abandoned reservation stood for: its draft with the id and timestamp admission gave it. */
+const rebuild = (id: string, createdMs: string, draft: unknown, logger: Logger, userId: string): Message => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(draft));
+  } catch {
+    parsed = undefined;
+  }
+  const value = parsed && typeof parsed === 'object' ? { ...parsed, id, createdAt: new Date(Number(createdMs)).toISOString() } : undefined;
+  return parseStored(JSON.stringify(value ?? null), logger, userId);
+};
+
 /** Fleet-wide send admission and per-channel broadcast order over Redis (see admission.lua). */
 export function createAdmission(options: AdmissionOptions): Admission {
   const { redis, prefix, channelPrefix, limit, windowMs, pendingTtlMs, logger } = options;
   const nonceTtl = options.nonceTtlSeconds ?? LIMITS.nonceTtlSeconds;
   const holdSeconds = Math.ceil((options.holdMs ?? 7_000) / 1000);
+  const takeoverMs = options.takeoverMs ?? Math.min(6_000, Math.floor(pendingTtlMs / 2));
   const script = loadLuaScript(redis, new URL('./admission.lua', import.meta.url));
   const shard = (channelId: string) => roomShardChannel(channelPrefix, channelRoom(channelId));
   const run = (keys: string[], args: (string | number)[]) => script.run(keys, args);
   const parked = async (keys: string[], args: (string | number)[]) => Number(await run(keys, args));
 
   return {
-    async admit(userId, channelId, nonce) {
+    async admit(userId, channelId, nonce, draft) {
       let reply: unknown;
       try {
         reply = await run(sendKeys(prefix, userId, nonce, channelId), [
@@ -97,6 +125,8 @@ export function createAdmission(options: AdmissionOptions): Admission {
           pendingTtlMs,
           nonce ? '1' : '0',
           holdSeconds,
+          nonce && draft ? JSON.stringify(draft) : '',
+          takeoverMs,
         ]);
       } catch (err) {
         logger.warn({ err }, 'send admission failed');
@@ -113,6 +143,8 @@ export function createAdmission(options: AdmissionOptions): Admission {
         case 'duplicate':
         case 'republish':
           return { kind, message: parseStored(a, logger, userId) };
+        case 'takeover':
+          return { kind: 'republish', message: rebuild(a!, b!, (reply as unknown[])[3], logger, userId) };
         default:
           logger.error({ reply }, 'unexpected admission reply');
           throw unavailable();

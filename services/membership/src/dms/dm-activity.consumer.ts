@@ -1,5 +1,12 @@
 import type { Redis } from 'ioredis';
-import { DM_ACTIVITY_BINDINGS, declareWorkQueue, presenceKeys, type AnyEnvelope, type TopologyNames } from '@chorus/contracts';
+import {
+  DM_ACTIVITY_BINDINGS,
+  declareWorkQueue,
+  presenceKeys,
+  workQueueDeliveryLimit,
+  type AnyEnvelope,
+  type TopologyNames,
+} from '@chorus/contracts';
 import { createConsumer, envelopeDecoder, type AmqpConnectionManager, type Consumer, type Delivery, type Logger } from '@chorus/runtime';
 import type { DmService } from './dm.service.js';
 
@@ -42,6 +49,8 @@ export function startDmActivityConsumer(deps: DmActivityDeps): Consumer {
     },
     prefetch: 50,
     decode: envelopeDecoder,
+    // A quorum queue counts deliveries: a failed write (MongoDB or Redis away) is tried again, not dropped.
+    deliveryLimit: workQueueDeliveryLimit(deps.names.queues, deps.names.dmActivityQueue),
     handle: apply,
   });
 }
