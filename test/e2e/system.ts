@@ -26,7 +26,7 @@ export function useSystem(name: string, extraEnv: Record<string, string> = {}): 
       amqpPrefix: slice.amqpPrefix,
       redisPrefix: slice.redisPrefix,
       logLevel: env.LOG_LEVEL,
-      extraEnv: { ...FAST_ACCOUNTS, ...extraEnv },
+      extraEnv: { ...FAST_ACCOUNTS, ...(slice.redisClusterNodes ? { REDIS_CLUSTER_NODES: slice.redisClusterNodes } : {}), ...extraEnv },
       webDir: WEB_DIST,
     });
   }, 120_000);

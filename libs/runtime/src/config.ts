@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@chorus/contracts';
+import { redisClusterNodes } from './redis.js';
 
 /** Raised when the environment is invalid; its message names every bad variable. */
 export class ConfigError extends Error {
@@ -99,6 +100,8 @@ export function publicKeyFromEnv(envVars: Record<string, string | undefined>): s
 export const commonEnv = {
   MONGODB_URI: env.url('mongodb://127.0.0.1:27017/chorus', ['mongodb:', 'mongodb+srv:']),
   REDIS_URL: env.url('redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+  /** Seed nodes of a Redis Cluster (`host:port,...`); unset: the one Redis of REDIS_URL. */
+  REDIS_CLUSTER_NODES: redisClusterNodes(),
   AMQP_URL: env.url('amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
   /** Prefix of every exchange and queue name (tests isolate runs with it, as with a vhost). */
   AMQP_PREFIX: env.prefix('chorus'),

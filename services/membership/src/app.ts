@@ -1,5 +1,4 @@
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import {
   createHttpApp,
   createTokenVerifier,
@@ -9,6 +8,7 @@ import {
   type Logger,
   type Metrics,
   type ReadinessProbe,
+  type RedisClient,
 } from '@chorus/runtime';
 import type { MembershipConfig } from './config.js';
 import type { Models } from './db/models.js';
@@ -42,7 +42,7 @@ import { createPresenceReader } from './members/presence-reader.js';
 export interface AppDeps {
   logger: Logger;
   models: Models;
-  redis: Redis;
+  redis: RedisClient;
   events: MembershipEvents;
   channelCache: ChannelCache;
   metrics?: Metrics;

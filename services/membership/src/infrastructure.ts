@@ -1,9 +1,10 @@
-import { Redis } from 'ioredis';
 import { topologyNames, declareExchanges, type TopologyNames } from '@chorus/contracts';
 import {
   connectBroker,
   connectMongo,
   createEventPublisher,
+  createRedisClient,
+  type RedisClient,
   type AmqpConnectionManager,
   type EventPublisher,
   type Logger,
@@ -23,7 +24,7 @@ export interface Infrastructure {
   names: TopologyNames;
   mongo: Mongo;
   models: Models;
-  redis: Redis;
+  redis: RedisClient;
   broker: AmqpConnectionManager;
   publisher: EventPublisher;
   outbox: EventOutbox;
@@ -41,7 +42,10 @@ export function connectInfrastructure(config: MembershipConfig, logger: Logger):
   const mongo = connectMongo(config.MONGODB_URI, logger);
   const models = createModels(mongo.conn);
   // No offline queue: while Redis is down, login fails fast with 503 instead of hanging.
-  const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'membership' });
+  const redis = createRedisClient(
+    { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES },
+    { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'membership' },
+  );
   redis.on('error', (err: Error) => logger.warn({ redis: 'down', err }, 'redis error'));
   redis.on('ready', () => logger.info({ redis: 'up' }, 'redis ready'));
   const broker = connectBroker(config.AMQP_URL, logger, `membership:${config.INSTANCE_ID}`);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@chorus/runtime';
 import { VisibleStatus, presenceKeys, type PresenceEntry, type PresenceStatus } from '@chorus/contracts';
 import { encodeRoomBroadcast } from '../broadcast/message-created.js';
 import { loadLuaScript } from '../redis-script.js';
@@ -20,7 +20,7 @@ export interface PresenceStore {
 }
 
 export interface PresenceStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** The rooms adapter's channel prefix (redis.ts `roomsChannelPrefix`). */
   channelPrefix: string;

@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { LIMITS, Message } from '@chorus/contracts';
-import { AppError, type Logger } from '@chorus/runtime';
+import { AppError, isRedisCluster, type Logger, type RedisClient } from '@chorus/runtime';
 import { roomShardChannel } from '../broadcast/message-created.js';
+import { channelSendKeys, slotOf, userSendKeys } from '../redis-keys.js';
 import { loadLuaScript } from '../redis-script.js';
 import { channelRoom } from '../types.js';
 
@@ -14,7 +15,7 @@ export type AdmitResult =
   | { kind: 'limited'; retryAfterMs: number };
 
 /**
- * The send path's Redis side (admission.lua): one script call per step. Every step after admission
+ * The send path's Redis side (send-user.lua, send-channel.lua): one script call per step and slot. Every step after admission
  * resolves with how many broadcasts of the channel are still parked (waiting for an earlier id).
  */
 export interface Admission {
@@ -34,7 +35,7 @@ export interface Admission {
 }
 
 export interface AdmissionOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** The rooms adapter's channel prefix (redis.ts `roomsChannelPrefix`). */
   channelPrefix: string;
@@ -52,17 +53,6 @@ export interface AdmissionOptions {
 
 const unavailable = () => new AppError('UNAVAILABLE', 'Send service is temporarily unavailable, try again');
 
-/** The Redis keys of the send path, all under the configured prefix. */
-export function sendKeys(prefix: string, userId: string, nonce: string | undefined, channelId: string): string[] {
-  return [
-    `${prefix}send:rate:${userId}`,
-    `${prefix}send:nonce:${userId}:${nonce ?? ''}`,
-    `${prefix}send:clock`,
-    `${prefix}send:inflight:${channelId}`,
-    `${prefix}send:parked:${channelId}`,
-  ];
-}
-
 const parseStored = (raw: string | undefined, logger: Logger, userId: string): Message => {
   let value: unknown;
   try {
@@ -76,36 +66,67 @@ const parseStored = (raw: string | undefined, logger: Logger, userId: string): M
   throw new AppError('INTERNAL', 'The original message of this nonce cannot be read');
 };
 
-/** Fleet-wide send admission and per-channel broadcast order over Redis (see admission.lua). */
+/**
+ * Fleet-wide send admission and per-channel broadcast order over Redis: send-user.lua on the user's slot
+ * (nonce, rate limit), then send-channel.lua on the channel's (id, order). Two scripts because a Redis
+ * Cluster runs a script on one slot only; the same two run on a single Redis.
+ */
 export function createAdmission(options: AdmissionOptions): Admission {
   const { redis, prefix, channelPrefix, limit, windowMs, pendingTtlMs, logger } = options;
   const nonceTtl = options.nonceTtlSeconds ?? LIMITS.nonceTtlSeconds;
   const holdSeconds = Math.ceil((options.holdMs ?? 7_000) / 1000);
-  const script = loadLuaScript(redis, new URL('./admission.lua', import.meta.url));
+  const split = isRedisCluster(redis) ? '1' : '0';
+  const userScript = loadLuaScript(redis, new URL('./send-user.lua', import.meta.url));
+  const channelScript = loadLuaScript(redis, new URL('./send-channel.lua', import.meta.url));
   const shard = (channelId: string) => roomShardChannel(channelPrefix, channelRoom(channelId));
-  const run = (keys: string[], args: (string | number)[]) => script.run(keys, args);
-  const parked = async (keys: string[], args: (string | number)[]) => Number(await run(keys, args));
+  /** id -> the ticket its user step took (the rate slot and nonce reservation), until commit/release/unknown. */
+  const tickets = new Map<string, string>();
+  const takeTicket = (id: string) => {
+    const ticket = tickets.get(id) ?? '';
+    tickets.delete(id);
+    return ticket;
+  };
+  const user = (userId: string, nonce: string | undefined, args: (string | number)[]) =>
+    userScript.run(userSendKeys(prefix, userId, nonce), args);
+  /** A channel step; publishes the parts it handed back (other slots' rooms) in order, resolves with how many are parked. */
+  const channel = async (channelId: string, args: (string | number)[]) => {
+    const reply = (await channelScript.run(channelSendKeys(prefix, channelId).keys, args)) as unknown[];
+    await publishRemote(redis, reply, logger);
+    return Number(reply[0]);
+  };
+
+  const assign = async (userId: string, channelId: string, nonce: string | undefined, ticket: string): Promise<AdmitResult> => {
+    let reply: unknown;
+    try {
+      reply = await channelScript.run(channelSendKeys(prefix, channelId).keys, ['assign', holdSeconds, slotOf(channelId)]);
+    } catch (err) {
+      logger.warn({ err }, 'send admission failed (channel step)');
+      await user(userId, nonce, ['release', ticket, nonce ? '1' : '0']).catch(() => undefined);
+      throw unavailable();
+    }
+    const [id, nowMs] = Array.isArray(reply) ? (reply as unknown[]).map(String) : [];
+    if (!id || !/^[0-9a-f]{24}$/.test(id)) {
+      logger.error({ reply }, 'unexpected admission reply');
+      throw unavailable();
+    }
+    tickets.set(id, ticket);
+    return { kind: 'ok', id, createdAt: new Date(Number(nowMs)).toISOString() };
+  };
 
   return {
     async admit(userId, channelId, nonce) {
+      const ticket = randomBytes(9).toString('base64url');
       let reply: unknown;
       try {
-        reply = await run(sendKeys(prefix, userId, nonce, channelId), [
-          'admit',
-          limit,
-          windowMs,
-          pendingTtlMs,
-          nonce ? '1' : '0',
-          holdSeconds,
-        ]);
+        reply = await user(userId, nonce, ['admit', limit, windowMs, pendingTtlMs, nonce ? '1' : '0', ticket]);
       } catch (err) {
         logger.warn({ err }, 'send admission failed');
         throw unavailable();
       }
-      const [kind, a, b] = Array.isArray(reply) ? (reply as unknown[]).map(String) : [];
+      const [kind, a] = Array.isArray(reply) ? (reply as unknown[]).map(String) : [];
       switch (kind) {
         case 'ok':
-          return { kind, id: a!, createdAt: new Date(Number(b)).toISOString() };
+          return assign(userId, channelId, nonce, ticket);
         case 'pending':
           return { kind };
         case 'limited':
@@ -118,21 +139,44 @@ export function createAdmission(options: AdmissionOptions): Admission {
           throw unavailable();
       }
     },
-    commit(userId, nonce, message, payload) {
-      const keys = sendKeys(prefix, userId, nonce, message.channelId);
-      const stored = nonce ? JSON.stringify(message) : '';
-      return parked(keys, ['commit', message.id, nonce ? '1' : '0', stored, nonceTtl, holdSeconds, shard(message.channelId), payload]);
+    // The two halves of commit/release/unknown are independent: sent together (one round trip).
+    async commit(userId, nonce, message, payload) {
+      const ticket = takeTicket(message.id);
+      const [, parked] = await Promise.all([
+        nonce ? user(userId, nonce, ['commit', ticket, '1', JSON.stringify(message), nonceTtl]) : undefined,
+        channel(message.channelId, ['commit', message.id, holdSeconds, shard(message.channelId), payload, split]),
+      ]);
+      return parked;
     },
-    release(userId, channelId, id, nonce) {
-      return parked(sendKeys(prefix, userId, nonce, channelId), ['release', id, nonce ? '1' : '0', holdSeconds, shard(channelId)]);
+    async release(userId, channelId, id, nonce) {
+      const [, parked] = await Promise.all([
+        user(userId, nonce, ['release', takeTicket(id), nonce ? '1' : '0']),
+        channel(channelId, ['release', id, holdSeconds, shard(channelId), split]),
+      ]);
+      return parked;
     },
-    unknown(userId, nonce, message) {
-      const keys = sendKeys(prefix, userId, nonce, message.channelId);
-      const stored = nonce ? JSON.stringify(message) : '';
-      return parked(keys, ['unknown', message.id, nonce ? '1' : '0', stored, nonceTtl, holdSeconds, shard(message.channelId)]);
+    async unknown(userId, nonce, message) {
+      const ticket = takeTicket(message.id);
+      const [, parked] = await Promise.all([
+        nonce ? user(userId, nonce, ['unknown', ticket, '1', JSON.stringify(message), nonceTtl]) : undefined,
+        channel(message.channelId, ['unknown', message.id, holdSeconds, shard(message.channelId), split]),
+      ]);
+      return parked;
     },
     flush(channelId) {
-      return parked(sendKeys(prefix, '', undefined, channelId), ['flush', holdSeconds, shard(channelId)]);
+      return channel(channelId, ['flush', holdSeconds, shard(channelId), split]);
     },
   };
+}
+
+/**
+ * On a Cluster the channel script hands back the parts of a DM bundle for rooms in other slots (the
+ * recipients' user rooms): published here, in the order given, right after the script.
+ */
+async function publishRemote(redis: RedisClient, reply: unknown[], logger: Logger): Promise<void> {
+  if (reply.length < 3) return;
+  const sent: Promise<unknown>[] = [];
+  for (let i = 1; i + 1 < reply.length; i += 2) sent.push(redis.spublish(String(reply[i]), String(reply[i + 1])));
+  const failed = (await Promise.allSettled(sent)).filter((r) => r.status === 'rejected').length;
+  if (failed > 0) logger.warn({ failed }, 'DM broadcast to a user room not published');
 }

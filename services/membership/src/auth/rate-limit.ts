@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError } from '@chorus/runtime';
+import { AppError, type RedisClient } from '@chorus/runtime';
 
 /**
  * Takes one point from `limiter` for `key`: undefined when it was there, else how long until the next
@@ -23,7 +22,7 @@ export interface UserLimiter {
   take(userId: string): Promise<void>;
 }
 
-export function createUserLimiter(redis: Redis, keyPrefix: string, limits: { points: number; windowSeconds: number }): UserLimiter {
+export function createUserLimiter(redis: RedisClient, keyPrefix: string, limits: { points: number; windowSeconds: number }): UserLimiter {
   const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix, points: limits.points, duration: limits.windowSeconds });
   return {
     async take(userId) {

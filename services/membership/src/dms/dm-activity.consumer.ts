@@ -1,13 +1,20 @@
-import type { Redis } from 'ioredis';
 import { DM_ACTIVITY_BINDINGS, declareWorkQueue, presenceKeys, type AnyEnvelope, type TopologyNames } from '@chorus/contracts';
-import { createConsumer, envelopeDecoder, type AmqpConnectionManager, type Consumer, type Delivery, type Logger } from '@chorus/runtime';
+import {
+  createConsumer,
+  envelopeDecoder,
+  type AmqpConnectionManager,
+  type Consumer,
+  type Delivery,
+  type Logger,
+  type RedisClient,
+} from '@chorus/runtime';
 import type { DmService } from './dm.service.js';
 
 export interface DmActivityDeps {
   connection: AmqpConnectionManager;
   names: TopologyNames;
   dms: DmService;
-  redis: Redis;
+  redis: RedisClient;
   redisPrefix: string;
   logger: Logger;
 }

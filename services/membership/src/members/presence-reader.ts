@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@chorus/runtime';
 import { presenceKeys, visibleStatus, type VisibleStatus } from '@chorus/contracts';
 
 export interface PresenceReader {
@@ -7,7 +7,7 @@ export interface PresenceReader {
 }
 
 /** Reads the gateways' presence state (contracts: presence-keys.ts); membership never writes it. */
-export function createPresenceReader(redis: Redis, prefix: string): PresenceReader {
+export function createPresenceReader(redis: RedisClient, prefix: string): PresenceReader {
   const keys = presenceKeys(prefix);
   return {
     async statuses(userIds) {
