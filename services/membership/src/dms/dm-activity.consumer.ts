@@ -36,7 +36,9 @@ export function startDmActivityConsumer(deps: DmActivityDeps): Consumer {
     } = envelope.payload;
     await Promise.all([
       deps.dms.recordActivity(channelId, messageId),
-      deps.redis.multi().sadd(keys.partners(a), b).sadd(keys.partners(b), a).exec(),
+      // Two users, two slots (Redis Cluster): two commands, each idempotent.
+      deps.redis.sadd(keys.partners(a), b),
+      deps.redis.sadd(keys.partners(b), a),
     ]);
   };
   return createConsumer({
