@@ -5,6 +5,8 @@ import { waitFor } from '../../../test/support/wait.js';
 import { closeClients, connectClient, record, request, startGateway, type Client, type RunningGateway } from './support/gateway-harness.js';
 import { newUser, signToken, startAuthzStandIn, type AuthzStandIn, type TestUser } from './support/stand-ins.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { channelRoom } from '../src/types.js';
+import { userSendKeys } from '../src/redis-keys.js';
 
 /**
  * A gateway whose Redis and RabbitMQ connections go through TCP proxies the test cuts: its own outages,
@@ -68,10 +70,10 @@ describe('dependency outages', () => {
     await waitFor(() => gw.gateway.isReady(), 'ready again', 15_000);
     await waitFor(() => removed.length === 1, 'bob removed by the re-check after reconnecting', 15_000);
     expect(removed).toEqual([{ serverId }]);
-    expect(gw.gateway.io.of('/').adapter.rooms.get(`channel:${channelId}`)?.size).toBe(1);
+    expect(gw.gateway.io.of('/').adapter.rooms.get(channelRoom(channelId))?.size).toBe(1);
     expect(await send(adaOn, channelId, 'after')).toMatchObject({ ok: true });
     // the failed send gave its slot back: 'before' and 'after' are the only ones counted
-    expect(await gw.redis.redis.zcard(`${iso.redisPrefix}send:rate:${ada.id}`)).toBe(2);
+    expect(await gw.redis.redis.zcard(userSendKeys(iso.redisPrefix, ada.id, undefined)[0])).toBe(2);
   });
 
   it('Redis down: sends UNAVAILABLE and not ready; back up: sends and cross-gateway rooms work again', async () => {
