@@ -112,3 +112,16 @@ describe('presence store (user slot, then each target slot)', () => {
     expect(await g.snapshot(s2)).toEqual([]);
   });
 });
+
+describe('presence to a target that saw nothing yet', () => {
+  it('a DM partner recorded after the user came online is told the next change', async () => {
+    const g = store('f');
+    const [user, partner] = [newId(), newId()];
+    const dm = await listen(userRoom(partner));
+    await g.connect(user, []);
+    await redis.sadd(keys.partners(user), partner); // membership records the pair later (dm.activity)
+    await g.set(user, 'invisible');
+    await waitFor(() => dm.length === 1, 'the partner told');
+    expect(dm).toEqual(['offline']);
+  });
+});

@@ -7,9 +7,10 @@
 -- KEYS: [1] the target's HASH user -> '<version>:<status>' (`online:{<server>}` or `seen:{<partner>}`)
 -- ARGV: [1] user  [2] version  [3] status  [4] publish ('1', or '0' to only record)  [5] shard channel
 --       [6] the adapter message (presence:updated)
--- Returns 1 when it published.
+-- Returns 1 when it published: the user's change is new to this target (a target with no entry yet, e.g.
+-- a DM partner recorded after the user came online, is told every change).
 local current = redis.call('HGET', KEYS[1], ARGV[1])
-local previous = 'offline'
+local previous = nil
 if current then
   local sep = string.find(current, ':', 1, true)
   if tonumber(string.sub(current, 1, sep - 1)) > tonumber(ARGV[2]) then return 0 end
