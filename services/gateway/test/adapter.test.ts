@@ -65,6 +65,9 @@ describe('sharded redis adapter over ioredis', () => {
   it('delivers a room broadcast from one server to clients of another, and not to other rooms', async () => {
     const a = await startServer();
     const b = await startServer();
+    // Under test:cluster this runs on an ioredis Cluster (REDIS_CLUSTER_NODES), otherwise on one Redis.
+    expect(isRedisCluster(a.clients.redis)).toBe(Boolean(iso.redisClusterNodes));
+    expect(isRedisCluster(a.clients.sub)).toBe(Boolean(iso.redisClusterNodes));
     const onA = await client(a.url, 'channel:1');
     const onB = await client(b.url, 'channel:1');
     const elsewhere = await client(b.url, 'channel:2');

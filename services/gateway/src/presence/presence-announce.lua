@@ -1,24 +1,32 @@
--- Presence, a target's half: records what one target (a server's presence room, or a DM partner) was
--- last told about one user, and SPUBLISHes the change to the target's room — on the target's slot
--- (its HASH and its room's shard channel share the target's hash tag). A change older than the one the
--- target already has (two gateways announcing the same user's changes at once) is dropped, so the
+-- Presence, the targets' half: records what each target (a server's presence room, or a DM partner) was
+-- last told about one user, and SPUBLISHes the change to the target's room. A target's HASH and its room's
+-- shard channel share the target's hash tag; on a Redis Cluster one call names targets of one slot only
+-- (the gateway groups them by slot), on one Redis one call names them all. A change older than the one a
+-- target already has (two gateways announcing the same user's changes at once) is dropped there, so every
 -- target ends with the user's latest status whatever order the announcements arrive in.
 --
--- KEYS: [1] the target's HASH user -> '<version>:<status>' (`online:{<server>}` or `seen:{<partner>}`)
--- ARGV: [1] user  [2] version  [3] status  [4] publish ('1', or '0' to only record)  [5] shard channel
---       [6] the adapter message (presence:updated)
--- Returns 1 when it published: the user's change is new to this target (a target with no entry yet, e.g.
--- a DM partner recorded after the user came online, is told every change).
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-local previous = nil
-if current then
-  local sep = string.find(current, ':', 1, true)
-  if tonumber(string.sub(current, 1, sep - 1)) > tonumber(ARGV[2]) then return 0 end
-  previous = string.sub(current, sep + 1)
+-- KEYS: each target's HASH user -> '<version>:<status>' (`online:{<server>}` or `seen:{<partner>}`)
+-- ARGV: [1] user  [2] version  [3] status  [4] publish ('1', or '0' to only record), then per target
+--       (in KEYS order): shard channel, adapter message (presence:updated)
+-- Returns how many targets it published to: those to which the change is new (a target with no entry
+-- yet, e.g. a DM partner recorded after the user came online, is told every change).
+local user, version, status, publish = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4] == '1'
+local published = 0
+for i, key in ipairs(KEYS) do
+  local current = redis.call('HGET', key, user)
+  local previous = nil
+  local stale = false
+  if current then
+    local sep = string.find(current, ':', 1, true)
+    stale = tonumber(string.sub(current, 1, sep - 1)) > version
+    previous = string.sub(current, sep + 1)
+  end
+  if not stale then
+    redis.call('HSET', key, user, ARGV[2] .. ':' .. status)
+    if publish and previous ~= status then
+      redis.call('SPUBLISH', ARGV[3 + 2 * i], ARGV[4 + 2 * i])
+      published = published + 1
+    end
+  end
 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
-if ARGV[4] == '1' and previous ~= ARGV[3] then
-  redis.call('SPUBLISH', ARGV[5], ARGV[6])
-  return 1
-end
-return 0
+return published

@@ -1,13 +1,15 @@
 import { VisibleStatus, presenceKeys, type PresenceEntry, type PresenceStatus } from '@chorus/contracts';
-import type { RedisClient } from '@chorus/runtime';
-import { encodeRoomBroadcast } from '../broadcast/message-created.js';
+import { isRedisCluster, type RedisClient } from '@chorus/runtime';
+import { encodeRoomBroadcast, type RoomBroadcast } from '../broadcast/message-created.js';
+import { slotOf } from '../redis-keys.js';
 import { loadLuaScript } from '../redis-script.js';
 import { presenceRoom, userRoom } from '../types.js';
 
 /**
  * The gateway's side of presence: each transition is one atomic script on the user's slot
- * (presence-user.lua), then one announce script per server and DM partner on that target's slot
- * (presence-announce.lua), which publishes the change unless the target already saw a newer one.
+ * (presence-user.lua), then the announce script (presence-announce.lua) for its servers and DM partners —
+ * one call on one Redis, one per target slot on a Cluster — which publishes the change to each target
+ * unless that target already saw a newer one.
  */
 export interface PresenceStore {
   connect(userId: string, serverIds: Iterable<string>): Promise<VisibleStatus>;
@@ -76,19 +78,29 @@ export function createPresenceStore(options: PresenceStoreOptions): PresenceStor
   const userScript = loadLuaScript(redis, new URL('./presence-user.lua', import.meta.url));
   const announceScript = loadLuaScript(redis, new URL('./presence-announce.lua', import.meta.url));
   const claimMs = options.claimMs ?? 30_000;
+  const cluster = isRedisCluster(redis);
 
+  /** Announce calls: one per slot on a Cluster (a script stays in one slot), one in all on one Redis. */
   const announce = async (userId: string, t: Transition): Promise<void> => {
     if (t.mode === 'none') return;
+    const groups = new Map<number, { keys: string[]; targets: string[] }>();
+    const add = (key: string, event: RoomBroadcast, tagId: string) => {
+      const slot = cluster ? slotOf(tagId) : 0;
+      const group = groups.get(slot) ?? { keys: [], targets: [] };
+      group.keys.push(key);
+      group.targets.push(event.channel, event.payload);
+      groups.set(slot, group);
+    };
+    const { status } = t;
+    for (const serverId of t.servers) {
+      const event = encodeRoomBroadcast(channelPrefix, presenceRoom(serverId), 'presence:updated', { serverId, userId, status });
+      add(keys.online(serverId), event, serverId);
+    }
+    for (const partnerId of t.partners) {
+      add(keys.seen(partnerId), encodeRoomBroadcast(channelPrefix, userRoom(partnerId), 'presence:updated', { userId, status }), partnerId);
+    }
     const publish = t.mode === 'announce' ? '1' : '0';
-    const toServers = t.servers.map((serverId) => {
-      const event = encodeRoomBroadcast(channelPrefix, presenceRoom(serverId), 'presence:updated', { serverId, userId, status: t.status });
-      return announceScript.run([keys.online(serverId)], [userId, t.version, t.status, publish, event.channel, event.payload]);
-    });
-    const toPartners = t.partners.map((partnerId) => {
-      const event = encodeRoomBroadcast(channelPrefix, userRoom(partnerId), 'presence:updated', { userId, status: t.status });
-      return announceScript.run([keys.seen(partnerId)], [userId, t.version, t.status, publish, event.channel, event.payload]);
-    });
-    await Promise.all([...toServers, ...toPartners]);
+    await Promise.all([...groups.values()].map((g) => announceScript.run(g.keys, [userId, t.version, t.status, publish, ...g.targets])));
   };
 
   /** One transition of one user: decided on the user's slot, then announced on each target's. */
