@@ -1,5 +1,5 @@
 import amqplib from 'amqplib';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createRedisClient, isRedisCluster, type RedisTarget } from '@chorus/runtime';
 import mongoose from 'mongoose';
 import { topologyNames } from '@chorus/contracts';

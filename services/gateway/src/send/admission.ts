@@ -76,8 +76,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
   const nonceTtl = options.nonceTtlSeconds ?? LIMITS.nonceTtlSeconds;
   const holdSeconds = Math.ceil((options.holdMs ?? 7_000) / 1000);
   const split = isRedisCluster(redis) ? '1' : '0';
-  const userScript = loadLuaScript(redis, new URL('./send-user.lua', import.meta.url));
-  const channelScript = loadLuaScript(redis, new URL('./send-channel.lua', import.meta.url));
+  const { user, channel, assignId } = sendScripts(redis, prefix, logger);
   const shard = (channelId: string) => roomShardChannel(channelPrefix, channelRoom(channelId));
   /** id -> the ticket its user step took (the rate slot and nonce reservation), until commit/release/unknown. */
   const tickets = new Map<string, string>();
@@ -86,31 +85,16 @@ export function createAdmission(options: AdmissionOptions): Admission {
     tickets.delete(id);
     return ticket;
   };
-  const user = (userId: string, nonce: string | undefined, args: (string | number)[]) =>
-    userScript.run(userSendKeys(prefix, userId, nonce), args);
-  /** A channel step; publishes the parts it handed back (other slots' rooms) in order, resolves with how many are parked. */
-  const channel = async (channelId: string, args: (string | number)[]) => {
-    const reply = (await channelScript.run(channelSendKeys(prefix, channelId).keys, args)) as unknown[];
-    await publishRemote(redis, reply, logger);
-    return Number(reply[0]);
-  };
-
   const assign = async (userId: string, channelId: string, nonce: string | undefined, ticket: string): Promise<AdmitResult> => {
-    let reply: unknown;
     try {
-      reply = await channelScript.run(channelSendKeys(prefix, channelId).keys, ['assign', holdSeconds, slotOf(channelId)]);
+      const { id, nowMs } = await assignId(channelId, holdSeconds);
+      tickets.set(id, ticket);
+      return { kind: 'ok', id, createdAt: new Date(nowMs).toISOString() };
     } catch (err) {
       logger.warn({ err }, 'send admission failed (channel step)');
       await user(userId, nonce, ['release', ticket, nonce ? '1' : '0']).catch(() => undefined);
       throw unavailable();
     }
-    const [id, nowMs] = Array.isArray(reply) ? (reply as unknown[]).map(String) : [];
-    if (!id || !/^[0-9a-f]{24}$/.test(id)) {
-      logger.error({ reply }, 'unexpected admission reply');
-      throw unavailable();
-    }
-    tickets.set(id, ticket);
-    return { kind: 'ok', id, createdAt: new Date(Number(nowMs)).toISOString() };
   };
 
   return {
@@ -165,6 +149,29 @@ export function createAdmission(options: AdmissionOptions): Admission {
     },
     flush(channelId) {
       return channel(channelId, ['flush', holdSeconds, shard(channelId), split]);
+    },
+  };
+}
+
+/** The two scripts, keyed: the user's (send-user.lua) and the channel's (send-channel.lua, its parts for other slots published). */
+function sendScripts(redis: RedisClient, prefix: string, logger: Logger) {
+  const userScript = loadLuaScript(redis, new URL('./send-user.lua', import.meta.url));
+  const channelScript = loadLuaScript(redis, new URL('./send-channel.lua', import.meta.url));
+  return {
+    user: (userId: string, nonce: string | undefined, args: (string | number)[]) =>
+      userScript.run(userSendKeys(prefix, userId, nonce), args),
+    /** A channel step; publishes the parts it handed back (other slots' rooms) in order, resolves with how many are parked. */
+    async channel(channelId: string, args: (string | number)[]): Promise<number> {
+      const reply = (await channelScript.run(channelSendKeys(prefix, channelId).keys, args)) as unknown[];
+      await publishRemote(redis, reply, logger);
+      return Number(reply[0]);
+    },
+    /** The channel's next id (and Redis time), in its in-flight set. */
+    async assignId(channelId: string, holdSeconds: number): Promise<{ id: string; nowMs: number }> {
+      const reply = await channelScript.run(channelSendKeys(prefix, channelId).keys, ['assign', holdSeconds, slotOf(channelId)]);
+      const [id, nowMs] = Array.isArray(reply) ? (reply as unknown[]).map(String) : [];
+      if (!id || !/^[0-9a-f]{24}$/.test(id)) throw new Error(`unexpected id reply ${JSON.stringify(reply)}`);
+      return { id, nowMs: Number(nowMs) };
     },
   };
 }
