@@ -13,7 +13,14 @@ import {
   topologyNames,
   type AuthResponse,
 } from '@chorus/contracts';
-import { connectBroker, createAuthzClient, createLogger, type AmqpConnectionManager, type AuthzClient, type RedisClient } from '@chorus/runtime';
+import {
+  connectBroker,
+  createAuthzClient,
+  createLogger,
+  type AmqpConnectionManager,
+  type AuthzClient,
+  type RedisClient,
+} from '@chorus/runtime';
 import amqplib from 'amqplib';
 import { waitFor } from '../../../test/support/wait.js';
 import { bearer, startHarness, tapEvents, type EventTap, type Harness } from './harness.js';
