@@ -8,12 +8,12 @@ export interface BaselineProcess {
   stop(): Promise<void>;
 }
 
-/** Starts bench/baseline-server.ts in its own Node process; resolves with its URL once it listens. */
-export async function startBaseline(timeoutMs = 30_000): Promise<BaselineProcess> {
+/** Starts bench/baseline-server.ts in its own Node process (`extraEnv` e.g. NODE_OPTIONS for a probe); resolves with its URL once it listens. */
+export async function startBaseline(timeoutMs = 30_000, extraEnv: Record<string, string> = {}): Promise<BaselineProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--conditions=@chorus/source', '--import', 'tsx', join(REPO_ROOT, 'bench', 'baseline-server.ts')],
-    { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' } },
+    { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...extraEnv } },
   );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stop = async () => {

@@ -5,6 +5,7 @@ import { validate } from '@readme/openapi-parser';
 import { createLogger } from '@chorus/runtime';
 import { loadConfig as loadHistoryConfig } from '../services/history/src/config.js';
 import { createHistoryService, type HistoryService } from '../services/history/src/service.js';
+import { migrateHistory, migrateMembership } from './support/migrate.js';
 import { loadConfig as loadMembershipConfig } from '../services/membership/src/config.js';
 import { createMembershipService, type MembershipService } from '../services/membership/src/service.js';
 import { isolated } from './support/isolated.js';
@@ -42,6 +43,7 @@ describe('API documentation (SPEC 16)', () => {
   let doc: { openapi: string; paths: Record<string, Record<string, unknown>> };
 
   beforeAll(async () => {
+    await Promise.all([migrateMembership(iso.mongoUri), migrateHistory(iso.mongoUri)]);
     membership = createMembershipService(loadMembershipConfig(iso.serviceEnv({ ...FAST_ACCOUNTS, INSTANCE_ID: 'api-docs' })), logger);
     history = createHistoryService(loadHistoryConfig(iso.serviceEnv()), logger);
     await Promise.all([membership.ready, history.ready]);

@@ -71,6 +71,16 @@ for (const [name, kind] of Object.entries(apps)) {
     const db = /^mongodb:\/\/mongo:27017\/([^/?]+)/.exec(env.MONGODB_URI ?? '')?.[1];
     r.check(db === `chorus_${kind}` && !databases.has(db), `${name}: its own database ${db}`);
     databases.add(db);
+    const migrate = services[`${name}-migrate`];
+    const command = Array.isArray(migrate?.command) ? migrate.command.join(' ') : migrate?.command;
+    r.check(
+      migrate?.restart === 'no' &&
+        command === 'node dist/migrate.js' &&
+        migrate?.build?.args?.SERVICE === kind &&
+        asMap(migrate?.environment).MONGODB_URI === env.MONGODB_URI &&
+        svc.depends_on?.[`${name}-migrate`]?.condition === 'service_completed_successfully',
+      `${name}: starts after the one-shot ${name}-migrate (dist/migrate.js on the same MONGODB_URI) completed`,
+    );
   }
   const keyVar = kind === 'membership' ? 'JWT_PRIVATE_KEY_FILE' : 'JWT_PUBLIC_KEY_FILE';
   const mount = volumesOf(svc).find((v) => env[keyVar]?.startsWith(`${v.target}/`));
@@ -179,8 +189,9 @@ for (const svc of ['gateway', 'membership', 'history']) {
     } else if (excluded(src)) problems.push(`${src} excluded by .dockerignore`);
     else files++;
   }
-  const entry = `services/${svc}/src/main.ts`;
-  if (!existsSync(join(root, entry)) || excluded(entry)) problems.push(`${entry} (the image runs dist/main.js) missing or excluded`);
+  const entries = svc === 'gateway' ? ['main'] : ['main', 'migrate'];
+  for (const entry of entries.map((e) => `services/${svc}/src/${e}.ts`))
+    if (!existsSync(join(root, entry)) || excluded(entry)) problems.push(`${entry} (the image runs it from dist/) missing or excluded`);
   r.check(
     problems.length === 0,
     `Dockerfile SERVICE=${svc}: ${sources.length} COPY sources present, ${files} files in the context${problems.length ? `: ${problems.join('; ')}` : ''}`,

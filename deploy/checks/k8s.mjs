@@ -98,7 +98,28 @@ for (const [name, want] of Object.entries(SERVICES)) {
   }
   if (name !== 'gateway') {
     const cm = find('ConfigMap', `${name}-config`);
-    r.check(cm?.data?.MONGODB_URI?.endsWith(`/chorus_${name}`) === true, `${name}: its own database (MONGODB_URI .../chorus_${name})`);
+    const uri = (() => {
+      try {
+        return new URL(cm?.data?.MONGODB_URI ?? '');
+      } catch {
+        return undefined;
+      }
+    })();
+    r.check(uri?.pathname === `/chorus_${name}`, `${name}: its own database (MONGODB_URI .../chorus_${name})`);
+    r.check(
+      uri?.searchParams.get('w') === 'majority' && uri?.searchParams.get('readPreference') === 'primary',
+      `${name}: MONGODB_URI asks for w=majority and readPreference=primary (replica set)`,
+    );
+    const init = (pod.initContainers ?? []).find((i) => i.name === 'migrate');
+    const initFrom = (init?.envFrom ?? []).map((f) => f.configMapRef?.name ?? f.secretRef?.name);
+    r.check(
+      init?.image === c.image &&
+        init?.command?.join(' ') === 'node dist/migrate.js' &&
+        initFrom.includes(`${name}-config`) &&
+        init?.securityContext?.readOnlyRootFilesystem === true &&
+        Boolean(init?.resources?.limits?.memory),
+      `${name}: init container "migrate" runs node dist/migrate.js from the same image on the same MONGODB_URI, hardened`,
+    );
   }
   const keyPath = env[want.key]?.value ?? '';
   const mount = (c.volumeMounts ?? []).find((m) => keyPath.startsWith(`${m.mountPath}/`));

@@ -80,12 +80,42 @@ function readLines(stream: NodeJS.ReadableStream, sink: NodeJS.WritableStream | 
   });
 }
 
+/** Node's arguments to run `services/<service>/src/<file>.ts` (tsx) or its built `dist/<file>.js`. */
+const entryOf = (service: ServiceName, file: 'main' | 'migrate', from: 'source' | 'dist' = 'source'): string[] =>
+  from === 'source'
+    ? ['--conditions=@chorus/source', '--import', 'tsx', join(REPO_ROOT, 'services', service, 'src', `${file}.ts`)]
+    : [join(REPO_ROOT, 'services', service, 'dist', `${file}.js`)];
+
+/** The services that own a MongoDB database, and so have a migrate command. */
+export const MIGRATED_SERVICES: ReadonlySet<ServiceName> = new Set(['membership', 'history']);
+
+/**
+ * Runs the service's migrate command (`src/migrate.ts`: collections and indexes, see libs/runtime
+ * migrations.ts) with `env` as a one-shot process — what the k8s init container and the compose
+ * `migrate` service run — and resolves once it exited 0; rejects with its output otherwise.
+ */
+export function migrateService(o: Omit<LaunchOptions, 'port' | 'name'>, timeoutMs = 60_000): Promise<void> {
+  const child = spawn(process.execPath, entryOf(o.service, 'migrate', o.from), {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', ...o.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const sink = o.logFile ? (mkdirSync(dirname(o.logFile), { recursive: true }), createWriteStream(o.logFile, { flags: 'a' })) : undefined;
+  for (const stream of [child.stdout!, child.stderr!]) readLines(stream, sink, (line) => (out = `${out}${line}\n`.slice(-8_000)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${o.service} migrate exited (code ${code}, signal ${signal}):\n${out}`));
+    });
+  });
+}
+
 /** Starts one service process and returns at once (see `spawnService` to wait until it is ready). */
 export function launchService(o: LaunchOptions): ServiceProcess {
-  const entry =
-    (o.from ?? 'source') === 'source'
-      ? ['--conditions=@chorus/source', '--import', 'tsx', join(REPO_ROOT, 'services', o.service, 'src', 'main.ts')]
-      : [join(REPO_ROOT, 'services', o.service, 'dist', 'main.js')];
+  const entry = entryOf(o.service, 'main', o.from);
   const child = spawn(process.execPath, entry, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...o.env, PORT: String(o.port) },
@@ -155,10 +185,12 @@ export function launchService(o: LaunchOptions): ServiceProcess {
 }
 
 /**
- * Starts one service process on a known port and resolves once its `/readyz` answers 200 (at any log
- * level). If it exits or is not ready in time, it is killed and the error carries its last output.
+ * Runs the migrate command first (services with a database; `migrate: false` skips it), then starts
+ * one service process on a known port and resolves once its `/readyz` answers 200 (at any log level).
+ * If it exits or is not ready in time, it is killed and the error carries its last output.
  */
-export async function spawnService(options: LaunchOptions, readyTimeoutMs = 60_000): Promise<ServiceProcess> {
+export async function spawnService(options: LaunchOptions & { migrate?: boolean }, readyTimeoutMs = 60_000): Promise<ServiceProcess> {
+  if ((options.migrate ?? true) && MIGRATED_SERVICES.has(options.service)) await migrateService(options, readyTimeoutMs);
   const proc = launchService(options);
   const deadline = Date.now() + readyTimeoutMs;
   let gone = false;

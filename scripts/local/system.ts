@@ -92,7 +92,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
   };
 
   try {
-    progress('starting membership and history');
+    progress('migrating the membership and history databases, then starting both');
     const [membership, history] = await Promise.all([
       spawnTracked({
         name: 'membership',

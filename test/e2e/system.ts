@@ -28,6 +28,8 @@ export function useSystem(name: string, extraEnv: Record<string, string> = {}): 
       logLevel: env.LOG_LEVEL,
       extraEnv: { ...FAST_ACCOUNTS, ...(slice.redisClusterNodes ? { REDIS_CLUSTER_NODES: slice.redisClusterNodes } : {}), ...extraEnv },
       webDir: WEB_DIST,
+      // TEST_LOG_DIR=<dir> keeps each service's log (<dir>/<name>.log) for a failing run.
+      ...(process.env.TEST_LOG_DIR ? { logDir: `${process.env.TEST_LOG_DIR}/${name}` } : {}),
     });
   }, 120_000);
   afterAll(async () => {

@@ -26,6 +26,11 @@ export const LIMITS = {
   channelNameMaxChars: 100,
   channelTopicMaxChars: 1024,
   searchQueryMaxChars: 100,
+  /** Roles and bans (SPEC 15). */
+  roleNameMinChars: 1,
+  roleNameMaxChars: 32,
+  rolePositionMax: 1000,
+  banReasonMaxChars: 512,
   /** Profiles (SPEC 10). */
   displayNameMinChars: 1,
   displayNameMaxChars: 32,

@@ -8,6 +8,8 @@ export * from './broker.js';
 export * from './consumer/index.js';
 export * from './authz-client.js';
 export * from './mongo/mongo.js';
+export * from './mongo/migrations.js';
+export * from './mongo/migrate-command.js';
 export * from './shutdown.js';
 export * from './lifecycle.js';
 export * from './metrics.js';

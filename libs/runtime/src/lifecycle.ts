@@ -59,6 +59,12 @@ export async function serve(service: RunningService, options: { logger: Logger; 
   });
   const port = await listen(service.server, options.port);
   logger.info({ port }, 'http bound; waiting for dependencies');
-  await service.ready;
+  try {
+    await service.ready;
+  } catch (err) {
+    // e.g. MigrationsPendingError: the orchestrator restarts it once the migrate step has run.
+    logger.fatal({ err }, 'start-up failed');
+    process.exit(1);
+  }
   if (!stopping) logger.info({ port }, 'listening');
 }

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import { topologyNames } from '@chorus/contracts';
 import {
+  assertMigrated,
   closeServer,
   connectBroker,
   connectMongo,
@@ -20,27 +21,26 @@ import type { HistoryConfig } from './config.js';
 import { createHistoryConsumer } from './consumer/history-consumer.js';
 import { createMessageEvents, type MessageEvents } from './messages/message.events.js';
 import { MessageRepository } from './messages/message.repository.js';
-import { ensureMessageIndexes, messageModels } from './messages/message.schema.js';
+import { messageModels } from './messages/message.schema.js';
+import { historyMigrations } from './migrations.js';
 import { createMessageService } from './messages/message.service.js';
 import { createAnnouncer } from './events/announce.js';
 import { ReactionRepository } from './reactions/reaction.repository.js';
-import { reactionModel } from './reactions/reaction.schema.js';
 import { createReactionService } from './reactions/reaction.service.js';
 import { ReadStateRepository } from './read-state/read-state.repository.js';
-import { readStateModel } from './read-state/read-state.schema.js';
 import { createReadStateService } from './read-state/read-state.service.js';
 import { UnreadRepository } from './read-state/unread.repository.js';
 
 export interface HistoryService extends RunningService {
   app: Express;
   mongo: Connection;
-  /** Attached once MongoDB is up and its indexes exist. */
+  /** Attached once MongoDB is up and migrated. */
   readonly consumer: Consumer;
   events: MessageEvents;
 }
 
 /**
- * Connects history's dependencies and wires them: MongoDB (indexes ensured), the broker (consumer,
+ * Connects history's dependencies and wires them: MongoDB (migrated: checked, never done here), the broker (consumer,
  * publisher, authorization client), the service layer (messages, reactions, read states) and the HTTP app. Returns at once; `ready`
  * resolves once MongoDB is up and the consumer is attached.
  */
@@ -64,11 +64,8 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
   // Consumers start only once the database they write to is ready.
   let consumer: Consumer | undefined;
   const ready = mongo.ready.then(async () => {
-    await Promise.all([
-      ensureMessageIndexes(models),
-      reactionModel(mongo.conn).createIndexes(),
-      readStateModel(mongo.conn).createIndexes(),
-    ]);
+    // Collections and indexes come from the migrate step (migrations.ts), not from every start.
+    await assertMigrated(mongo.conn, historyMigrations(mongo.conn), 'history');
     consumer = createHistoryConsumer({
       connection: broker,
       names,

@@ -9,6 +9,7 @@ import { isolated } from '../../../test/support/isolated.js';
 import { sampleSum } from '../../../test/support/metrics.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../src/config.js';
+import { migrateHistory } from '../../../test/support/migrate.js';
 import { createHistoryService, type HistoryService } from '../src/service.js';
 import { createdEnvelope, hexId, idSequence, makeMessage, testPublisher, type TestPublisher } from './support/fixtures.js';
 
@@ -68,7 +69,9 @@ function shuffle<T>(items: T[]): T[] {
 }
 
 beforeAll(async () => {
-  svc = createHistoryService(loadConfig(iso.serviceEnv()), logger);
+  const config = loadConfig(iso.serviceEnv());
+  await migrateHistory(config.MONGODB_URI);
+  svc = createHistoryService(config, logger);
   await svc.ready;
   pub = await testPublisher(iso.amqpUrl, names);
 });

@@ -8,6 +8,7 @@ import { createLogger } from '@chorus/runtime';
 import { isolated } from '../../../test/support/isolated.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../src/config.js';
+import { migrateHistory } from '../../../test/support/migrate.js';
 import { createHistoryService, type HistoryService } from '../src/service.js';
 import { startAuthzStandIn, type AuthzStandIn } from './support/authz-stand-in.js';
 import { tapEvents, type EventTap } from './support/events.js';
@@ -59,7 +60,9 @@ const eventFor = (type: string, id: string) => waitFor(() => eventsOf(type, id)[
 beforeAll(async () => {
   authz = await startAuthzStandIn(iso.amqpUrl, names);
   for (const c of [channelId, otherChannel]) authz.setChannel(c, { serverId, ownerId: owner.id, members: [alice.id, bob.id] });
-  svc = createHistoryService(loadConfig(iso.serviceEnv()), logger);
+  const config = loadConfig(iso.serviceEnv());
+  await migrateHistory(config.MONGODB_URI);
+  svc = createHistoryService(config, logger);
   await svc.ready;
   tap = await tapEvents(iso.amqpUrl, names, ['message.updated.*', 'message.deleted.*']);
   pub = await testPublisher(iso.amqpUrl, names);

@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { MessageRepository } from '../src/messages/message.repository.js';
 import { messageModels } from '../src/messages/message.schema.js';
 import { toMessageDoc } from '../src/messages/message.mapper.js';
+import { migrateHistory } from '../../../test/support/migrate.js';
 import { createHistoryService, type HistoryService } from '../src/service.js';
 import { startAuthzStandIn, type AuthzStandIn } from './support/authz-stand-in.js';
 import { hexId, idSequence, makeMessage, mintToken } from './support/fixtures.js';
@@ -62,7 +63,9 @@ const desc = (ids: string[], from: number, to: number) => ids.slice(from, to + 1
 
 beforeAll(async () => {
   authz = await startAuthzStandIn(iso.amqpUrl, names);
-  svc = createHistoryService(loadConfig(iso.serviceEnv()), logger);
+  const config = loadConfig(iso.serviceEnv());
+  await migrateHistory(config.MONGODB_URI);
+  svc = createHistoryService(config, logger);
   await svc.ready;
   repo = new MessageRepository(messageModels(svc.mongo));
 });

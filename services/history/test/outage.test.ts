@@ -15,6 +15,7 @@ import { startMongoServer, type MongoServerHandle } from '../../../tools/mongo-s
 import { isolated } from '../../../test/support/isolated.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { loadConfig } from '../src/config.js';
+import { migrateHistory } from '../../../test/support/migrate.js';
 import { createHistoryService, type HistoryService } from '../src/service.js';
 import { startAuthzStandIn, type AuthzStandIn } from './support/authz-stand-in.js';
 import { createdEnvelope, hexId, idSequence, makeMessage, mintToken, testPublisher, type TestPublisher } from './support/fixtures.js';
@@ -73,7 +74,9 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'chorus-history-outage-'));
   mongo = await startMongoServer({ port: 0, dataDir });
   authz = await startAuthzStandIn(iso.amqpUrl, names);
-  svc = createHistoryService(loadConfig(iso.serviceEnv({ MONGODB_URI: `${mongo.uri}/history_outage` })), logger);
+  const config = loadConfig(iso.serviceEnv({ MONGODB_URI: `${mongo.uri}/history_outage` }));
+  await migrateHistory(config.MONGODB_URI);
+  svc = createHistoryService(config, logger);
   await svc.ready;
   pub = await testPublisher(iso.amqpUrl, names);
 }, 60_000);

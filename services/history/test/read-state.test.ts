@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { toMessageDoc } from '../src/messages/message.mapper.js';
 import { MessageRepository } from '../src/messages/message.repository.js';
 import { messageModels } from '../src/messages/message.schema.js';
+import { migrateHistory } from '../../../test/support/migrate.js';
 import { createHistoryService, type HistoryService } from '../src/service.js';
 import { startAuthzStandIn, type AuthzStandIn } from './support/authz-stand-in.js';
 import { tapEvents, type EventTap } from './support/events.js';
@@ -63,7 +64,9 @@ const stateOf = async (u: User, serverId: string, channelId: string) =>
 
 beforeAll(async () => {
   authz = await startAuthzStandIn(iso.amqpUrl, names);
-  svc = createHistoryService(loadConfig(iso.serviceEnv()), logger);
+  const config = loadConfig(iso.serviceEnv());
+  await migrateHistory(config.MONGODB_URI);
+  svc = createHistoryService(config, logger);
   await svc.ready;
   repo = new MessageRepository(messageModels(svc.mongo));
   tap = await tapEvents(iso.amqpUrl, names, ['read.updated.*']);

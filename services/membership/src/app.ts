@@ -37,6 +37,7 @@ import { createProfileService } from './users/profile.service.js';
 import { createDmService } from './dms/dm.service.js';
 import { dmsRoutes } from './dms/dms.routes.js';
 import { createPresenceReader } from './members/presence-reader.js';
+import { communityRoutes } from './community.js';
 
 /** What the HTTP app needs, already connected (main.ts or a test builds these). */
 export interface AppDeps {
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps, config: MembershipConfig): Express {
   app.use(channelsRoutes({ channels: createChannelService({ models, events, channelCache }), auth }));
   const presence = createPresenceReader(redis, config.REDIS_PREFIX);
   app.use(membersRoutes({ members: createMemberService({ models, events, presence }), auth }));
+  app.use(communityRoutes({ models, events, auth }));
   app.use(outageMapper(() => Object.values(deps.readiness()).every(Boolean)));
   return finishApp(app, logger);
 }

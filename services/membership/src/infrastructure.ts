@@ -1,6 +1,7 @@
 import { topologyNames, declareExchanges, type TopologyNames } from '@chorus/contracts';
 import {
   connectBroker,
+  assertMigrated,
   connectMongo,
   createEventPublisher,
   createRedisClient,
@@ -11,7 +12,8 @@ import {
   type Mongo,
 } from '@chorus/runtime';
 import type { MembershipConfig } from './config.js';
-import { createModels, ensureIndexes, type Models } from './db/models.js';
+import { createModels, type Models } from './db/models.js';
+import { membershipMigrations } from './db/migrations.js';
 import { createEventOutbox, type EventOutbox } from './events/outbox.js';
 import { createChangeVerifier } from './events/change-verifier.js';
 import type { MembershipEvents } from './events/membership-events.js';
@@ -31,7 +33,7 @@ export interface Infrastructure {
   events: MembershipEvents;
   channelCache: ChannelCache;
   readiness(): Record<string, boolean>;
-  /** Resolves once MongoDB (indexes created, categories seeded), Redis and the broker are all up. */
+  /** Resolves once MongoDB (migrated, categories seeded), Redis and the broker are all up. */
   ready: Promise<void>;
   close(): Promise<void>;
 }
@@ -56,7 +58,8 @@ export function connectInfrastructure(config: MembershipConfig, logger: Logger):
 
   let mongoPrepared = false;
   const mongoReady = mongo.ready.then(async () => {
-    await ensureIndexes(models);
+    // Indexes come from the migrate step, not from every start; unique ones decide races, so without them: refuse.
+    await assertMigrated(mongo.conn, membershipMigrations(models), 'membership');
     await createCategoryRepository(models).seed();
     mongoPrepared = true;
   });

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import amqplib, { type Channel as AmqpChannel, type ChannelModel } from 'amqplib';
-import { AuthzResponse, ChannelListResponse, DmChannel, ServerDetail, topologyNames, type AuthResponse } from '@chorus/contracts';
+import {
+  ALL_PERMISSIONS,
+  AuthzResponse,
+  ChannelListResponse,
+  DmChannel,
+  ServerDetail,
+  topologyNames,
+  type AuthResponse,
+} from '@chorus/contracts';
 import { connectBroker, createAuthzClient, createLogger, type AmqpConnectionManager, type AuthzClient } from '@chorus/runtime';
 import { sampleSum } from '../../../test/support/metrics.js';
 import { waitFor } from '../../../test/support/wait.js';
@@ -65,16 +73,22 @@ afterAll(async () => {
 });
 
 describe('authorization RPC (contract: libs/contracts broker/rpc.ts)', () => {
-  it('owner → allowed as owner, with the channel and its server', async () => {
+  it('owner → allowed as owner, with the channel, its server and every permission', async () => {
     const answer = AuthzResponse.parse(await client.check(owner.user.id, general));
-    expect(answer).toEqual({ status: 'allowed', role: 'owner', channel: { id: general, serverId: server.id, name: 'general' } });
+    expect(answer).toEqual({
+      status: 'allowed',
+      role: 'owner',
+      channel: { id: general, serverId: server.id, name: 'general' },
+      permissions: [...ALL_PERMISSIONS],
+    });
   });
 
-  it('member → allowed as member', async () => {
+  it('member → allowed as member, with @everyone’s default permissions', async () => {
     expect(await client.check(member.user.id, general)).toEqual({
       status: 'allowed',
       role: 'member',
       channel: { id: general, serverId: server.id, name: 'general' },
+      permissions: ['CREATE_INVITES', 'SEND_MESSAGES', 'READ_HISTORY'],
     });
   });
 

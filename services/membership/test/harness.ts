@@ -6,6 +6,7 @@ import { createLogger } from '@chorus/runtime';
 import { declareExchanges, decodeEnvelope, topologyNames, type AnyEnvelope, type AuthResponse, type EventType } from '@chorus/contracts';
 import { isolated, type Isolated } from '../../../test/support/isolated.js';
 import { FAST_ACCOUNTS } from '../../../test/support/tuning.js';
+import { migrateMembership } from '../../../test/support/migrate.js';
 import { loadConfig, type MembershipConfig } from '../src/config.js';
 import { createMembershipService, type MembershipService } from '../src/service.js';
 
@@ -31,6 +32,7 @@ export interface Harness {
 export async function startHarness(name: string, env: Record<string, string> = {}): Promise<Harness> {
   const iso = isolated(name);
   const config = loadConfig(iso.serviceEnv({ ...FAST_ACCOUNTS, INSTANCE_ID: `test-${name}`, ...env }));
+  await migrateMembership(config.MONGODB_URI);
   const service = createMembershipService(config, createLogger('membership-test', config.LOG_LEVEL));
   await service.ready;
   // One server for the whole file: supertest would otherwise open a listener per request.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorBody, JoinResponse, ListMembersResponse, ServerDetail, type AuthResponse } from '@chorus/contracts';
+import { ALL_PERMISSIONS, ErrorBody, JoinResponse, ListMembersResponse, ServerDetail, type AuthResponse } from '@chorus/contracts';
 import { bearer, startHarness, tapEvents, type EventTap, type Harness } from './harness.js';
 
 let h: Harness;
@@ -39,7 +39,11 @@ describe('join', () => {
     expect(JoinResponse.parse(res.body)).toMatchObject({ serverId: s.id, userId: u.user.id });
     await tap.next('member.joined', (p) => p.serverId === s.id && p.userId === u.user.id);
     expect(await memberCount(s.id)).toBe(2);
-    expect((await h.api.get(me(s.id)).set('authorization', bearer(u))).body).toEqual({ isMember: true });
+    expect((await h.api.get(me(s.id)).set('authorization', bearer(u))).body).toEqual({
+      isMember: true,
+      permissions: ['CREATE_INVITES', 'SEND_MESSAGES', 'READ_HISTORY'],
+      roleIds: [],
+    });
   });
 
   it('already a member → 409 ALREADY_MEMBER (the owner too)', async () => {
@@ -74,7 +78,7 @@ describe('leave', () => {
     expect((await h.api.delete(me(s.id)).set('authorization', bearer(u))).status).toBe(204);
     await tap.next('member.left', (p) => p.serverId === s.id && p.userId === u.user.id);
     expect(await memberCount(s.id)).toBe(1);
-    expect((await h.api.get(me(s.id)).set('authorization', bearer(u))).body).toEqual({ isMember: false });
+    expect((await h.api.get(me(s.id)).set('authorization', bearer(u))).body).toEqual({ isMember: false, permissions: [], roleIds: [] });
   });
 
   it('not a member → 404 NOT_FOUND saying so', async () => {
@@ -86,7 +90,11 @@ describe('leave', () => {
   it('the owner → 409 OWNER_CANNOT_LEAVE', async () => {
     const s = await newServer();
     expectError(await h.api.delete(me(s.id)).set('authorization', bearer(owner)), 409, 'OWNER_CANNOT_LEAVE');
-    expect((await h.api.get(me(s.id)).set('authorization', bearer(owner))).body).toEqual({ isMember: true });
+    expect((await h.api.get(me(s.id)).set('authorization', bearer(owner))).body).toEqual({
+      isMember: true,
+      permissions: [...ALL_PERMISSIONS],
+      roleIds: [],
+    });
   });
 
   it('concurrent double-leave: one 204, one 404, memberCount right', async () => {
@@ -106,7 +114,11 @@ describe('leave', () => {
 describe('is-member', () => {
   it('false for a stranger, 404 for an unknown server', async () => {
     const s = await newServer();
-    expect((await h.api.get(me(s.id)).set('authorization', bearer(users[5]!))).body).toEqual({ isMember: false });
+    expect((await h.api.get(me(s.id)).set('authorization', bearer(users[5]!))).body).toEqual({
+      isMember: false,
+      permissions: [],
+      roleIds: [],
+    });
     expectError(await h.api.get(me('e'.repeat(24))).set('authorization', bearer(users[5]!)), 404, 'NOT_FOUND');
   });
 });

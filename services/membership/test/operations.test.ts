@@ -4,8 +4,9 @@ import { ErrorBody } from '@chorus/contracts';
 import { createLogger } from '@chorus/runtime';
 import { isolated } from '../../../test/support/isolated.js';
 import { loadConfig } from '../src/config.js';
-import { createMembershipService } from '../src/service.js';
-import { FAST_ACCOUNTS, PASSWORD, startHarness, type Harness } from './harness.js';
+import { migrateMembership } from '../../../test/support/migrate.js';
+import { createMembershipService, type MembershipService } from '../src/service.js';
+import { FAST_ACCOUNTS, PASSWORD, startHarness, type Harness, type TestAgent } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -40,10 +41,15 @@ describe('a dependency that is down', () => {
       INSTANCE_ID: 'ops-down',
     }),
   );
-  const service = createMembershipService(config, createLogger('membership-down', 'silent'));
-  const api = supertest(service.app);
+  let service: MembershipService;
+  let api: TestAgent;
+  beforeAll(async () => {
+    await migrateMembership(config.MONGODB_URI);
+    service = createMembershipService(config, createLogger('membership-down', 'silent'));
+    api = supertest(service.app);
+  });
   afterAll(async () => {
-    await service.stop();
+    await service?.stop();
     await iso.cleanup();
   });
 

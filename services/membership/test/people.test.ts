@@ -208,6 +208,7 @@ describe('direct messages', () => {
       status: 'allowed',
       role: 'member',
       channel: { id: dm.id, serverId: null, name: 'dm', recipientIds: expect.arrayContaining([eve.user.id, ada.user.id]) },
+      permissions: ['SEND_MESSAGES', 'READ_HISTORY'],
     });
     expect((await authz.check(bob.user.id, dm.id)).status).toBe('not_member');
     expect(await authz.user(eve.user.id)).toMatchObject({ status: 'user', profile: { displayName: 'Eve Online', avatarUrl: null } });

@@ -2,20 +2,23 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AuthResponse } from '@chorus/contracts';
 import { isolated } from '../../../test/support/isolated.js';
 import { FAST_ACCOUNTS, PASSWORD } from './harness.js';
-import { freePort, launchService } from '../../../scripts/local/processes.js';
+import { freePort, launchService, migrateService } from '../../../scripts/local/processes.js';
 
 const iso = isolated('process');
 afterAll(async () => {
   await iso.cleanup();
 });
 
-/** Exactly how other services' tests start membership: the project's shared launcher. */
-const start = (env: Record<string, string>) => launchService({ service: 'membership', port: Number(env.PORT), env });
+/** Exactly how other services' tests start membership: the project's shared launcher (migrate, then main). */
+const start = async (env: Record<string, string>) => {
+  await migrateService({ service: 'membership', env });
+  return launchService({ service: 'membership', port: Number(env.PORT), env });
+};
 
 describe('the membership process', () => {
   it('starts, logs {"msg":"listening","port":N} when ready, serves, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
-    const p = start(iso.serviceEnv({ ...FAST_ACCOUNTS, PORT: String(port), LOG_LEVEL: 'info' }));
+    const p = await start(iso.serviceEnv({ ...FAST_ACCOUNTS, PORT: String(port), LOG_LEVEL: 'info' }));
     try {
       const listening = await p.waitForLog((j) => j.msg === 'listening', 45_000);
       expect(listening.port).toBe(port);
@@ -39,7 +42,7 @@ describe('the membership process', () => {
   }, 60_000);
 
   it('a bad configuration stops it with a message naming the variable', async () => {
-    const p = start({ ...iso.serviceEnv(), JWT_PRIVATE_KEY: '', PORT: 'not-a-port' });
+    const p = await start({ ...iso.serviceEnv(), JWT_PRIVATE_KEY: '', PORT: 'not-a-port' });
     expect((await p.exited).code).toBe(2);
     const out = p.lines.join('\n');
     expect(out).toContain('PORT');

@@ -56,7 +56,7 @@ describe('create', () => {
     });
     expect(s.channels).toEqual([{ id: expect.any(String), serverId: s.id, name: 'general', topic: '' }]);
     const isMember = await h.api.get(`/api/servers/${s.id}/members/@me`).set('authorization', bearer(owner));
-    expect(isMember.body).toEqual({ isMember: true });
+    expect(isMember.body).toMatchObject({ isMember: true, roleIds: [] });
     const joined = await tap.next('member.joined', (p) => p.serverId === s.id);
     expect(joined.payload.userId).toBe(owner.user.id);
   });

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { ObjectIdString } from '../ids.js';
 import { Message } from '../rest/messages.js';
 import { ReactionChangedPayload, ReadUpdatedPayload } from '../engagement.js';
+import { Permission } from '../permissions.js';
+
+/** Who removed a member (SPEC 15): the actor's id. */
+const MemberRemovedPayload = z.object({ serverId: ObjectIdString, userId: ObjectIdString, actorId: ObjectIdString });
 
 /**
  * Every event type with its version. The routing key of an event is `<type>.v<version>`
@@ -54,6 +58,45 @@ export const EVENT_PAYLOADS = {
   },
   /** membership → gateways, history: a channel is gone (its messages go with it). */
   'channel.deleted': { 1: z.object({ serverId: ObjectIdString, channelId: ObjectIdString }) },
+  /*
+   * SPEC 15 permission changes (membership → gateways, history, other membership replicas). Each says
+   * which cached authorization answers are stale; none is needed to compute permissions (ask again).
+   */
+  /**
+   * A role was created, edited (name, permissions, position) or deleted: every member's permissions in
+   * the server may have changed → drop every cached answer of the server. `permissions` is the role's
+   * set after the change (empty when deleted). `@everyone` has `roleId` = the server id.
+   */
+  'role.changed': {
+    1: z.object({
+      serverId: ObjectIdString,
+      roleId: ObjectIdString,
+      change: z.enum(['created', 'updated', 'deleted']),
+      permissions: z.array(Permission),
+    }),
+  },
+  /** A channel's override for one role was set or removed → drop every cached answer of the channel. */
+  'override.changed': {
+    1: z.object({
+      serverId: ObjectIdString,
+      channelId: ObjectIdString,
+      roleId: ObjectIdString,
+      allow: z.array(Permission),
+      deny: z.array(Permission),
+    }),
+  },
+  /** A member's roles changed (role added or removed) → drop that user's cached answers in the server. */
+  'member.updated': { 1: z.object({ serverId: ObjectIdString, userId: ObjectIdString, roleIds: z.array(ObjectIdString) }) },
+  /**
+   * A member was kicked. Always published together with `member.left` (same serverId/userId), which is
+   * what evicts sockets and sends `server:removed`; this one tells who did it (audit, clients).
+   */
+  'member.kicked': { 1: MemberRemovedPayload },
+  /**
+   * A user was banned: they may not rejoin by any path until unbanned. If they were a member, a
+   * `member.left` is published with it (evicting them exactly as a leave does).
+   */
+  'member.banned': { 1: MemberRemovedPayload },
 } as const;
 
 type Payloads = typeof EVENT_PAYLOADS;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ObjectIdString } from '../ids.js';
+import { Permission } from '../permissions.js';
 
 /**
  * Authorization RPC (membership answers; gateway and history ask).
@@ -11,6 +12,10 @@ import { ObjectIdString } from '../ids.js';
  *
  * The answer is cacheable by the caller for AUTHZ_CACHE_TTL_MS; callers drop cached answers for a
  * (user, server) on `member.left` / `server.deleted` / `channel.deleted`, so a revoked member is refused within 1 s.
+ * Since SPEC 15 an `allowed` answer carries the user's effective `permissions` in that channel, so callers
+ * also drop cached answers on the permission events (broker/events.ts): `role.changed` (every answer of
+ * the server), `override.changed` (every answer of the channel), `member.updated` (the user's answers in
+ * the server), and `member.kicked` / `member.banned` (which come with a `member.left`).
  */
 export const AuthzChannelRequest = z.strictObject({
   userId: ObjectIdString,
@@ -53,7 +58,7 @@ export const ChannelListRequest = z.discriminatedUnion('kind', [
 export type ChannelListRequest = z.infer<typeof ChannelListRequest>;
 
 export const ChannelListResponse = z.discriminatedUnion('status', [
-  /** The channels the user may read, in the server's order (`serverId` null for DMs). */
+  /** The channels the user may read (READ_HISTORY there, SPEC 15), in the server's order (`serverId` null for DMs). */
   z.object({
     status: z.literal('allowed'),
     serverId: ObjectIdString.nullable(),
@@ -68,8 +73,19 @@ export const ChannelListResponse = z.discriminatedUnion('status', [
 export type ChannelListResponse = z.infer<typeof ChannelListResponse>;
 
 export const AuthzResponse = z.discriminatedUnion('status', [
-  /** The user is a member of the channel's server (or a recipient of the DM); `role` is `owner` for the server's owner (never in a DM). */
-  z.object({ status: z.literal('allowed'), channel: AuthzChannel, role: z.enum(['owner', 'member']) }),
+  /**
+   * The user is a member of the channel's server (or a recipient of the DM); `role` is `owner` for the
+   * server's owner (never in a DM). `permissions`: the user's effective permissions in this channel
+   * (SPEC 15: roles, then the channel's overrides), expanded — the owner and ADMINISTRATOR holders get
+   * every permission listed — so a caller checks `permissions.includes('SEND_MESSAGES')`. A DM's
+   * recipients get DM_PERMISSIONS. A member may be `allowed` and still lack READ_HISTORY: callers enforce.
+   */
+  z.object({
+    status: z.literal('allowed'),
+    channel: AuthzChannel,
+    role: z.enum(['owner', 'member']),
+    permissions: z.array(Permission),
+  }),
   /** The answer to a user request (`not_found` when there is no such user). */
   z.object({ status: z.literal('user'), profile: AuthzProfile, serverIds: z.array(ObjectIdString) }),
   /** The channel exists; the user is not a member of its server. */

@@ -9,14 +9,16 @@
  *                                      (one gateway of the fleet
  *                                      takes each and emits it to the room through the Redis adapter,
  *                                      so every event reaches clients once, not once per gateway)
- *   <p>.gateway.membership.<instance>  exclusive, auto-delete  ← member.*, server.deleted.*, channel.deleted.*, user.updated.*
+ *   <p>.gateway.membership.<instance>  exclusive, auto-delete  ← member.*, server.deleted.*, channel.deleted.*, user.updated.*,
+ *                                      role.changed.*, override.changed.*
  *                                      (every gateway gets every membership change: each one drops its
  *                                      own caches and removes its own sockets from rooms)
  *   <p>.membership.dm-activity  durable  ← dm.activity.*   (membership: DM order and partners)
  *   <p>.membership.authz    durable, non-persistent requests with a TTL  (authorization RPC, see rpc.ts)
- *   <p>.membership.cache.<instance>  exclusive, auto-delete  ← server.deleted.*, channel.deleted.*
- *                                      (each membership replica drops its channel cache on deletions
- *                                      made by another replica)
+ *   <p>.membership.cache.<instance>  exclusive, auto-delete  ← server.deleted.*, channel.deleted.*,
+ *                                      role.changed.*, override.changed.*
+ *                                      (each membership replica drops its caches on deletions and
+ *                                      permission changes made by another replica)
  *   <queue>.dlq             durable  ← what a consumer of <queue> rejected (invalid envelopes)
  *
  * `p` is the prefix (default `chorus`): tests give each run its own prefix, as they would a vhost.
@@ -55,7 +57,14 @@ export const GATEWAY_BROADCAST_BINDINGS = [
   'reaction.removed.*',
   'read.updated.*',
 ] as const;
-export const GATEWAY_MEMBERSHIP_BINDINGS = ['member.*.*', 'server.deleted.*', 'channel.deleted.*', 'user.updated.*'] as const;
+export const GATEWAY_MEMBERSHIP_BINDINGS = [
+  'member.*.*',
+  'server.deleted.*',
+  'channel.deleted.*',
+  'user.updated.*',
+  'role.changed.*',
+  'override.changed.*',
+] as const;
 export const DM_ACTIVITY_BINDINGS = ['dm.activity.*'] as const;
 
 /** How long an authorization request may wait in its queue before RabbitMQ drops it (the caller times out first). */
@@ -112,7 +121,7 @@ export async function declareAuthzQueue(ch: TopologyChannel, n: TopologyNames): 
   await ch.assertQueue(n.authzQueue, { durable: true, arguments: { 'x-message-ttl': AUTHZ_REQUEST_TTL_MS } });
 }
 
-export const MEMBERSHIP_CACHE_BINDINGS = ['server.deleted.*', 'channel.deleted.*'] as const;
+export const MEMBERSHIP_CACHE_BINDINGS = ['server.deleted.*', 'channel.deleted.*', 'role.changed.*', 'override.changed.*'] as const;
 
 /**
  * A membership replica's own cache-invalidation queue: gone with its connection. No dead-lettering: an

@@ -19,6 +19,7 @@ import {
   UpdateServerRequest,
 } from '../rest/servers.js';
 import { PEOPLE_ROUTES } from './people-routes.js';
+import { COMMUNITY_ROUTES } from './community-routes.js';
 import { ENGAGEMENT_ROUTES } from './engagement-routes.js';
 import { AUTH, V, WRITE, type RouteDoc } from './route-doc.js';
 
@@ -141,7 +142,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}',
     service: 'membership',
     tag: 'servers',
-    summary: 'Edit a server (owner)',
+    summary: 'Edit a server (MANAGE_SERVER)',
     auth: 'required',
     params: ServerIdParams,
     body: UpdateServerRequest,
@@ -164,7 +165,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/channels',
     service: 'membership',
     tag: 'channels',
-    summary: 'Create a channel (owner)',
+    summary: 'Create a channel (MANAGE_CHANNELS)',
     auth: 'required',
     params: ServerIdParams,
     body: CreateChannelRequest,
@@ -176,7 +177,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/channels/{channelId}',
     service: 'membership',
     tag: 'channels',
-    summary: 'Edit a channel (owner)',
+    summary: 'Edit a channel (MANAGE_CHANNELS)',
     auth: 'required',
     params: ChannelIdParams,
     body: UpdateChannelRequest,
@@ -188,7 +189,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/channels/{channelId}',
     service: 'membership',
     tag: 'channels',
-    summary: 'Delete a channel (owner)',
+    summary: 'Delete a channel and its overrides (MANAGE_CHANNELS)',
     auth: 'required',
     params: ChannelIdParams,
     ok: { 204: null },
@@ -199,11 +200,11 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/members/@me',
     service: 'membership',
     tag: 'members',
-    summary: 'Join a server',
+    summary: 'Join a server (banned users → 403 FORBIDDEN)',
     auth: 'required',
     params: ServerIdParams,
     ok: { 201: JoinResponse },
-    errors: [V, ...AUTH, 'NOT_FOUND', 'ALREADY_MEMBER', ...WRITE],
+    errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_FOUND', 'ALREADY_MEMBER', ...WRITE],
   },
   {
     method: 'delete',
@@ -221,7 +222,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/members/@me',
     service: 'membership',
     tag: 'members',
-    summary: 'Whether the caller is a member',
+    summary: 'Whether the caller is a member, their server-level effective permissions and their role ids',
     auth: 'required',
     params: ServerIdParams,
     ok: { 200: IsMemberResponse },
@@ -239,6 +240,7 @@ export const ROUTES: RouteDoc[] = [
     ok: { 200: ListMembersResponse },
     errors: [V, ...AUTH, 'NOT_MEMBER', 'NOT_FOUND'],
   },
+  ...COMMUNITY_ROUTES,
   // History (SPEC 4)
   {
     method: 'get',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
 import { IsoDateTime, ObjectIdString } from '../ids.js';
+import { Permission } from '../permissions.js';
 
 const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
 
@@ -84,7 +85,12 @@ export type ServerDetail = z.infer<typeof ServerDetail>;
 export const ServerIdParams = z.strictObject({ serverId: ObjectIdString });
 export const ChannelIdParams = z.strictObject({ serverId: ObjectIdString, channelId: ObjectIdString });
 
-export const IsMemberResponse = z.object({ isMember: z.boolean() });
+/**
+ * GET /api/servers/:serverId/members/@me: whether the caller is a member, their server-level effective
+ * permissions (all of them for the owner or ADMINISTRATOR; none for a non-member) and the ids of the
+ * roles they hold besides `@everyone` (SPEC 15; the web client shows what the caller may do from it).
+ */
+export const IsMemberResponse = z.object({ isMember: z.boolean(), permissions: z.array(Permission), roleIds: z.array(ObjectIdString) });
 export type IsMemberResponse = z.infer<typeof IsMemberResponse>;
 
 /** GET /api/servers/:serverId/members?limit=&after=<userId> — in join order. */
@@ -98,7 +104,14 @@ export type ListMembersQuery = z.infer<typeof ListMembersQuery>;
 export const VisibleStatus = z.enum(['online', 'idle', 'dnd', 'offline']);
 export type VisibleStatus = z.infer<typeof VisibleStatus>;
 
-export const Member = z.object({ userId: ObjectIdString, username: z.string(), joinedAt: IsoDateTime, status: VisibleStatus });
+/** `roleIds`: the roles the member holds besides `@everyone` (SPEC 15). */
+export const Member = z.object({
+  userId: ObjectIdString,
+  username: z.string(),
+  joinedAt: IsoDateTime,
+  status: VisibleStatus,
+  roleIds: z.array(ObjectIdString),
+});
 export type Member = z.infer<typeof Member>;
 export const ListMembersResponse = z.object({ members: z.array(Member) });
 export type ListMembersResponse = z.infer<typeof ListMembersResponse>;

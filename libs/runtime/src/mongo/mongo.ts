@@ -18,7 +18,7 @@ export interface MongoOptions {
  * A mongoose connection that keeps trying until the first connect succeeds (200 ms doubling to 5 s: the
  * database may start after us); after that the driver reconnects by itself. Commands are not buffered:
  * while the database is down they fail fast (REST → 503, consumers → retry) instead of piling up in
- * memory. Indexes are created by the service once connected (`autoIndex` off). No `sanitizeFilter`:
+ * memory. `autoIndex`/`autoCreate` off: collections and indexes come from the migrate step (migrations.ts). No `sanitizeFilter`:
  * every value reaching a filter was parsed by zod first.
  */
 export function connectMongo(uri: string, logger: Logger, options: MongoOptions = {}): Mongo {

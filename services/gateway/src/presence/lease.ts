@@ -42,7 +42,7 @@ export function startPresenceLease(options: PresenceLeaseOptions): { stop(): voi
 
 /**
  * The gateway's presence (service.ts): the store, cleared at start (a previous process with this gateway id
- * may have died holding sockets; `ready` resolves after it), then the lease. `stop` ends the lease and
+ * may have died holding sockets), then the first lease; `ready` resolves after both have been written. `stop` ends the lease and
  * clears whatever a disconnect did not (Redis was down): this gateway's users are offline at once.
  */
 export function startPresence(
@@ -58,14 +58,24 @@ export function startPresence(
   });
   let lease: { stop(): void } | undefined;
   let stopped = false;
-  const ready = store
-    .reset()
-    .then(() => undefined)
-    .catch((err: unknown) => logger.warn({ err }, 'presence reset failed; the sweep clears it'))
-    .then(() => {
-      if (!stopped)
-        lease = startPresenceLease({ store, intervalMs: config.PRESENCE_HEARTBEAT_MS, leaseMs: config.PRESENCE_LEASE_MS, logger });
-    });
+  // Retried until Redis answers: `ready` (and so every socket's connection) waits for both, because a
+  // gateway that held sockets before its first lease was written would never be swept if it then died.
+  const untilDone = async (what: string, step: () => Promise<unknown>) => {
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        return void (await step());
+      } catch (err) {
+        if (attempt === 1 || attempt % 20 === 0) logger.warn({ err, attempt }, `presence ${what} failed; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(config.PRESENCE_HEARTBEAT_MS, 250)));
+      }
+    }
+  };
+  const ready = (async () => {
+    await untilDone('reset', () => store.reset());
+    await untilDone('lease', () => store.heartbeat(config.PRESENCE_LEASE_MS));
+    if (!stopped)
+      lease = startPresenceLease({ store, intervalMs: config.PRESENCE_HEARTBEAT_MS, leaseMs: config.PRESENCE_LEASE_MS, logger });
+  })();
   return {
     store,
     ready,

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import amqplib, { type Channel, type ChannelModel } from 'amqplib';
 import jwt from 'jsonwebtoken';
 import {
+  ALL_PERMISSIONS,
+  DEFAULT_EVERYONE_PERMISSIONS,
+  DM_PERMISSIONS,
   AuthzRequest,
   createEnvelope,
   declareAuthzQueue,
@@ -90,13 +93,17 @@ export class Directory {
     const recipientIds = this.dms.get(channelId);
     if (recipientIds) {
       const ref = { id: channelId, serverId: null, name: 'dm', recipientIds };
-      return recipientIds.includes(userId) ? { status: 'allowed', channel: ref, role: 'member' } : { status: 'not_member', channel: ref };
+      return recipientIds.includes(userId)
+        ? { status: 'allowed', channel: ref, role: 'member', permissions: [...DM_PERMISSIONS] }
+        : { status: 'not_member', channel: ref };
     }
     const channel = this.channels.get(channelId);
     if (!channel) return { status: 'not_found' };
     const ref = { id: channelId, serverId: channel.serverId, name: channel.name };
     if (!this.members.has(`${channel.serverId}:${userId}`)) return { status: 'not_member', channel: ref };
-    return { status: 'allowed', channel: ref, role: this.owners.get(channel.serverId) === userId ? 'owner' : 'member' };
+    const owner = this.owners.get(channel.serverId) === userId;
+    const permissions = owner ? [...ALL_PERMISSIONS] : [...DEFAULT_EVERYONE_PERMISSIONS];
+    return { status: 'allowed', channel: ref, role: owner ? 'owner' : 'member', permissions };
   }
 }
 

@@ -125,8 +125,3 @@ export function messageModels(conn: Connection): MessageModels {
     ScopeTombstone: conn.models.ScopeTombstone ?? conn.model<ScopeTombstoneDoc>('ScopeTombstone', scopeTombstoneSchema),
   } as MessageModels;
 }
-
-/** Creates the declared indexes (start-up). */
-export async function ensureMessageIndexes(models: MessageModels): Promise<void> {
-  await models.Message.createIndexes();
-}

@@ -1,5 +1,7 @@
 import amqplib from 'amqplib';
 import {
+  ALL_PERMISSIONS,
+  DEFAULT_EVERYONE_PERMISSIONS,
   AuthzChannelRequest,
   ChannelListRequest,
   declareAuthzQueue,
@@ -62,8 +64,10 @@ export async function startAuthzStandIn(amqpUrl: string, names: TopologyNames): 
     const channel = channels.get(req.data.channelId);
     if (!channel) return { status: 'not_found' };
     const ref = { id: req.data.channelId, serverId: channel.serverId, name: channel.name ?? 'general' };
-    if (req.data.userId === channel.ownerId) return { status: 'allowed', channel: ref, role: 'owner' };
-    if (channel.members.includes(req.data.userId)) return { status: 'allowed', channel: ref, role: 'member' };
+    if (req.data.userId === channel.ownerId) return { status: 'allowed', channel: ref, role: 'owner', permissions: [...ALL_PERMISSIONS] };
+    if (channel.members.includes(req.data.userId)) {
+      return { status: 'allowed', channel: ref, role: 'member', permissions: [...DEFAULT_EVERYONE_PERMISSIONS] };
+    }
     return { status: 'not_member', channel: ref };
   };
 

@@ -1,10 +1,19 @@
 import { Types } from 'mongoose';
-import { AuthzRequest, ChannelListRequest, type AuthzResponse, type ChannelListResponse } from '@chorus/contracts';
+import {
+  ALL_PERMISSIONS,
+  AuthzRequest,
+  ChannelListRequest,
+  DM_PERMISSIONS,
+  type AuthzResponse,
+  type ChannelListResponse,
+} from '@chorus/contracts';
 import type { Models } from '../db/models.js';
 import { PROFILE_FIELDS, toProfile, type ProfileDoc } from '../users/user.profile.js';
 import type { ChannelCache } from './channel-cache.js';
 import { listReadableChannels } from './channel-list.js';
 import { createDmDirectory, type DmDirectory, type DmRecipients } from './dm-directory.js';
+import { channelPermissions } from '../permissions/compute.js';
+import { loadMembership, loadOverrides, loadRoles, memberView } from '../permissions/permission-data.js';
 
 export type Authorizer = (raw: unknown) => Promise<AuthzResponse | ChannelListResponse>;
 
@@ -19,15 +28,21 @@ const DM_NAME = 'dm';
 
 /**
  * Requests with a `kind` are channel-list questions (channel-list.ts). The rest answer "may this user
- * read/send in this channel, and which server is it in?" Hot path: the channel comes from the in-process
- * caches (server channels, DMs); the owner needs no query; anyone else is one point lookup on the unique
- * (serverId, userId) index, projected to _id. A DM allows its two recipients only. Also answers "who is
- * this user?" (profile + servers), asked once per gateway connection.
+ * read/send in this channel, which server is it in, and what may they do there?" Hot path: the channel
+ * comes from the in-process caches (server channels, DMs); the owner needs no query (every permission);
+ * anyone else is three reads in parallel — the membership (unique (serverId, userId) index, projected to
+ * its roles), the server's roles and the channel's overrides — and SPEC 15's computation
+ * (permissions/compute.ts). Roles and overrides are not cached here, for the reason membership is not
+ * (README: a stale answer re-cached by a gateway would outlive the event that should have dropped it).
+ * A DM allows its two recipients only, with DM_PERMISSIONS. Also answers "who is this user?" (profile +
+ * servers), asked once per gateway connection.
  */
 export function createAuthorizer(models: Models, channels: ChannelCache, dms: DmDirectory = createDmDirectory(models, 50_000)): Authorizer {
   const dmAnswer = (channelId: string, recipientIds: DmRecipients, userId: string): AuthzResponse => {
     const channel = { id: channelId, serverId: null, name: DM_NAME, recipientIds };
-    return recipientIds.includes(userId) ? { status: 'allowed', channel, role: 'member' } : { status: 'not_member', channel };
+    return recipientIds.includes(userId)
+      ? { status: 'allowed', channel, role: 'member', permissions: [...DM_PERMISSIONS] }
+      : { status: 'not_member', channel };
   };
 
   const channelAnswer = async (userId: string, channelId: string): Promise<AuthzResponse> => {
@@ -39,13 +54,16 @@ export function createAuthorizer(models: Models, channels: ChannelCache, dms: Dm
       return dm ? dmAnswer(channelId, dm, userId) : { status: 'not_found' };
     }
     const channel = { id: info.id, serverId: info.serverId, name: info.name };
-    if (info.ownerId === userId) return { status: 'allowed', channel, role: 'owner' };
+    if (info.ownerId === userId) return { status: 'allowed', channel, role: 'owner', permissions: [...ALL_PERMISSIONS] };
     // The driver directly: no mongoose query building or casting on the hot path (ids are already valid).
-    const member = await models.Member.collection.findOne(
-      { serverId: new Types.ObjectId(info.serverId), userId: new Types.ObjectId(userId) },
-      { projection: { _id: 1 } },
-    );
-    return member ? { status: 'allowed', channel, role: 'member' } : { status: 'not_member', channel };
+    const [roleIds, roles, overrides] = await Promise.all([
+      loadMembership(models, info.serverId, userId),
+      loadRoles(models, info.serverId),
+      loadOverrides(models, channelId),
+    ]);
+    if (roleIds === null) return { status: 'not_member', channel };
+    const permissions = channelPermissions(memberView(info.serverId, info.ownerId, userId, roleIds, roles), overrides);
+    return { status: 'allowed', channel, role: 'member', permissions };
   };
 
   const userAnswer = async (userId: string): Promise<AuthzResponse> => {

@@ -4,7 +4,7 @@ import { AppError } from '@chorus/runtime';
 import type { Models } from '../db/models.js';
 import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import type { ChannelCache } from '../authz/channel-cache.js';
-import { loadOwnedServer } from '../servers/server.access.js';
+import { createPermissionChecker } from '../permissions/permission-checker.js';
 import { CHANNEL_PROJECTION, toChannel } from '../servers/server.dto.js';
 
 export interface ChannelService {
@@ -15,21 +15,23 @@ export interface ChannelService {
 
 const channelNotFound = () => new AppError('NOT_FOUND', 'Channel not found');
 
-/** Channels of a server; every change is the owner's (SPEC 3). Channel names need not be unique. */
+/** Channels of a server; every change needs MANAGE_CHANNELS (SPEC 15). Channel names need not be unique. */
 export function createChannelService(deps: { models: Models; events: MembershipEvents; channelCache: ChannelCache }): ChannelService {
   const { models, events, channelCache } = deps;
+  const permissions = createPermissionChecker(models);
+  const manage = (serverId: string, user: AuthenticatedUser) => permissions.requirePermission(serverId, user.id, 'MANAGE_CHANNELS');
   return {
     async create(serverId, user, input) {
-      const server = await loadOwnedServer(models, serverId, user.id);
+      await manage(serverId, user);
       const [doc] = await models.Channel.create([
-        { serverId: server._id, name: input.name, topic: input.topic ?? '', createdAt: new Date() },
+        { serverId: new Types.ObjectId(serverId), name: input.name, topic: input.topic ?? '', createdAt: new Date() },
       ]);
       if (!doc) throw new Error('channel not created');
       return toChannel(doc);
     },
 
     async update(serverId, channelId, user, patch) {
-      await loadOwnedServer(models, serverId, user.id);
+      await manage(serverId, user);
       const set: Record<string, string> = {};
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.topic !== undefined) set.topic = patch.topic;
@@ -44,11 +46,12 @@ export function createChannelService(deps: { models: Models; events: MembershipE
     },
 
     async remove(serverId, channelId, user, correlationId) {
-      await loadOwnedServer(models, serverId, user.id);
+      await manage(serverId, user);
       await events.record(membershipEvent.channelDeleted(serverId, channelId, correlationId), async () => {
         const gone = await models.Channel.deleteOne({ _id: new Types.ObjectId(channelId), serverId: new Types.ObjectId(serverId) });
         if (gone.deletedCount !== 1) throw channelNotFound();
         channelCache.forgetChannel(channelId);
+        await models.Override.deleteMany({ channelId: new Types.ObjectId(channelId) });
       });
     },
   };

@@ -7,6 +7,9 @@ import { channelSchema, type ChannelDoc } from '../channels/channel.schema.js';
 import { memberSchema, type MemberDoc } from '../members/member.schema.js';
 import { outboxSchema, type OutboxDoc } from '../events/outbox.schema.js';
 import { dmSchema, type DmDoc } from '../dms/dm.schema.js';
+import { roleSchema, type RoleDoc } from '../roles/role.schema.js';
+import { overrideSchema, type OverrideDoc } from '../overrides/override.schema.js';
+import { banSchema, type BanDoc } from '../bans/ban.schema.js';
 
 export interface Models {
   User: Model<UserDoc>;
@@ -18,6 +21,9 @@ export interface Models {
   Member: Model<MemberDoc>;
   Outbox: Model<OutboxDoc>;
   Dm: Model<DmDoc>;
+  Role: Model<RoleDoc>;
+  Override: Model<OverrideDoc>;
+  Ban: Model<BanDoc>;
 }
 
 /** Compiles every model on one connection (no I/O). */
@@ -32,12 +38,10 @@ export function createModels(conn: Connection): Models {
     Member: conn.model<MemberDoc>('Member', memberSchema),
     Outbox: conn.model<OutboxDoc>('Outbox', outboxSchema),
     Dm: conn.model<DmDoc>('Dm', dmSchema),
+    Role: conn.model<RoleDoc>('Role', roleSchema),
+    Override: conn.model<OverrideDoc>('Override', overrideSchema),
+    Ban: conn.model<BanDoc>('Ban', banSchema),
   };
-}
-
-/** Creates the indexes declared next to each schema (idempotent). Unique indexes must exist before writes. */
-export async function ensureIndexes(models: Models): Promise<void> {
-  await Promise.all(Object.values(models).map((m: Model<unknown>) => m.createIndexes()));
 }
 
 /** MongoDB's duplicate-key error (what decides races on unique indexes). */

@@ -4,6 +4,7 @@ import type { Logger } from '@chorus/runtime';
 import type { ChannelCache } from '../authz/channel-cache.js';
 import type { Models } from '../db/models.js';
 import type { ChangeVerifier } from './outbox.js';
+import { deleteServerContents } from '../servers/server-contents.js';
 
 /**
  * Judges, from the domain state, whether the change behind an unconfirmed outbox record took effect
@@ -25,24 +26,28 @@ export function createChangeVerifier(deps: { models: Models; channelCache: Chann
       case 'member.joined':
         return isMember(envelope.payload.serverId, envelope.payload.userId);
       case 'member.left':
+      case 'member.kicked':
         return !(await isMember(envelope.payload.serverId, envelope.payload.userId));
+      case 'member.banned':
+        return (
+          (await models.Ban.exists({ serverId: oid(envelope.payload.serverId), userId: oid(envelope.payload.userId) })) !== null &&
+          !(await isMember(envelope.payload.serverId, envelope.payload.userId))
+        );
       case 'channel.deleted':
         return (await models.Channel.exists({ _id: oid(envelope.payload.channelId) })) === null;
       case 'server.deleted': {
         const serverId = oid(envelope.payload.serverId);
         if ((await models.Server.exists({ _id: serverId })) !== null) return false;
-        const [channels, members] = await Promise.all([models.Channel.deleteMany({ serverId }), models.Member.deleteMany({ serverId })]);
+        const { channels, members } = await deleteServerContents(models, serverId);
         channelCache.forgetServer(envelope.payload.serverId);
-        if (channels.deletedCount > 0 || members.deletedCount > 0) {
-          logger.warn(
-            { serverId: envelope.payload.serverId, channels: channels.deletedCount, members: members.deletedCount },
-            'finished a server deletion that stopped half way',
-          );
+        if (channels > 0 || members > 0) {
+          logger.warn({ serverId: envelope.payload.serverId, channels, members }, 'finished a server deletion that stopped half way');
         }
         return true;
       }
       default:
-        // Not a membership change: nothing to judge it by, so it is published as recorded.
+        // Not a membership change (or a permission change: role.changed, override.changed, member.updated,
+        // which only make consumers drop caches — harmless if the change did not happen): published as recorded.
         return true;
     }
   };

@@ -7,6 +7,8 @@ export interface MemberDoc {
   /** Usernames never change, so the member list needs no join with users. */
   username: string;
   joinedAt: Date;
+  /** Roles held besides `@everyone` (SPEC 15); absent on memberships older than roles. */
+  roleIds?: Types.ObjectId[];
 }
 
 export const memberSchema = new Schema<MemberDoc>(
@@ -15,6 +17,7 @@ export const memberSchema = new Schema<MemberDoc>(
     userId: { type: Schema.Types.ObjectId, required: true },
     username: { type: String, required: true },
     joinedAt: { type: Date, required: true },
+    roleIds: { type: [Schema.Types.ObjectId], default: [] },
   },
   { versionKey: false, collection: 'members' },
 );

@@ -5,6 +5,8 @@ import { isDuplicateKey, type Models } from '../db/models.js';
 import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import { loadServer, serverNotFound } from '../servers/server.access.js';
 import type { PresenceReader } from './presence-reader.js';
+import { assertNotBanned, isBanned, bannedError } from '../bans/ban.check.js';
+import { createPermissionChecker } from '../permissions/permission-checker.js';
 
 export interface MemberService {
   join(serverId: string, user: AuthenticatedUser, correlationId?: string): Promise<JoinResponse>;
@@ -21,10 +23,13 @@ export interface MemberService {
 export function createMemberService(deps: { models: Models; events: MembershipEvents; presence: PresenceReader }): MemberService {
   const { models, events, presence } = deps;
   const key = (serverId: string, userId: string) => ({ serverId: new Types.ObjectId(serverId), userId: new Types.ObjectId(userId) });
+  const permissions = createPermissionChecker(models);
 
   return {
+    /** The one join path (SPEC 3, and invites of SPEC 14): refuses banned users (bans/ban.check.ts). */
     async join(serverId, user, correlationId) {
       await loadServer(models, serverId);
+      await assertNotBanned(models, serverId, user.id);
       const joinedAt = new Date();
       await events.record(membershipEvent.memberJoined(serverId, user.id, correlationId), async () => {
         try {
@@ -38,6 +43,13 @@ export function createMemberService(deps: { models: Models; events: MembershipEv
           // The server was deleted while we joined: back out.
           await models.Member.deleteOne(key(serverId, user.id));
           throw serverNotFound();
+        }
+        if (await isBanned(models, serverId, user.id)) {
+          // Banned while we joined (the ban's membership delete ran before our insert): back out.
+          const removed = await models.Member.deleteOne(key(serverId, user.id));
+          if (removed.deletedCount === 1)
+            await models.Server.updateOne({ _id: new Types.ObjectId(serverId) }, { $inc: { memberCount: -1 } });
+          throw bannedError();
         }
       });
       return { serverId, userId: user.id, joinedAt: joinedAt.toISOString() };
@@ -56,9 +68,8 @@ export function createMemberService(deps: { models: Models; events: MembershipEv
     },
 
     async isMember(serverId, user) {
-      await loadServer(models, serverId);
-      const found = await models.Member.findOne(key(serverId, user.id), { _id: 1 }).lean();
-      return { isMember: found !== null };
+      const { view, permissions: granted } = await permissions.actor(serverId, user.id);
+      return { isMember: view.isMember, permissions: granted, roleIds: view.roleIds };
     },
 
     async list(serverId, user, query) {
@@ -73,13 +84,17 @@ export function createMemberService(deps: { models: Models; events: MembershipEv
         }
         filter._id = { $gt: cursor._id };
       }
-      const docs = await models.Member.find(filter, { userId: 1, username: 1, joinedAt: 1 }).sort({ _id: 1 }).limit(query.limit).lean();
+      const docs = await models.Member.find(filter, { userId: 1, username: 1, joinedAt: 1, roleIds: 1 })
+        .sort({ _id: 1 })
+        .limit(query.limit)
+        .lean();
       const statuses = await presence.statuses(docs.map((d) => d.userId.toHexString()));
       return docs.map((d, i) => ({
         userId: d.userId.toHexString(),
         username: d.username,
         joinedAt: d.joinedAt.toISOString(),
         status: statuses[i] ?? 'offline',
+        roleIds: (d.roleIds ?? []).map((id) => id.toHexString()),
       }));
     },
   };

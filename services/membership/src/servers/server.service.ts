@@ -14,6 +14,8 @@ import { membershipEvent, type MembershipEvents } from '../events/membership-eve
 import type { ChannelCache } from '../authz/channel-cache.js';
 import { CHANNEL_PROJECTION, SERVER_PROJECTION, escapeRegex, toServerDetail, toServerSummary } from './server.dto.js';
 import { loadOwnedServer, loadServer, serverNotFound } from './server.access.js';
+import { createPermissionChecker } from '../permissions/permission-checker.js';
+import { deleteServerContents } from './server-contents.js';
 
 export interface ServerService {
   create(owner: AuthenticatedUser, input: CreateServerRequest, correlationId?: string): Promise<ServerDetail>;
@@ -34,6 +36,7 @@ export function createServerService(deps: {
   logger: Logger;
 }): ServerService {
   const { models, categories, events, channelCache, logger } = deps;
+  const permissions = createPermissionChecker(models);
 
   const channelsOf = (serverId: Types.ObjectId) => models.Channel.find({ serverId }, CHANNEL_PROJECTION).sort({ _id: 1 }).lean();
 
@@ -70,8 +73,9 @@ export function createServerService(deps: {
       return toServerDetail(server, await channelsOf(server._id));
     },
 
+    /** MANAGE_SERVER (SPEC 15); deleting stays the owner's. */
     async update(serverId, user, patch) {
-      await loadOwnedServer(models, serverId, user.id);
+      await permissions.requirePermission(serverId, user.id, 'MANAGE_SERVER');
       const set: Record<string, unknown> = {};
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.description !== undefined) set.description = patch.description;
@@ -112,7 +116,7 @@ export function createServerService(deps: {
         const gone = await models.Server.deleteOne({ _id: id, ownerId: new Types.ObjectId(user.id) });
         if (gone.deletedCount !== 1) throw serverNotFound();
         channelCache.forgetServer(serverId);
-        await Promise.all([models.Channel.deleteMany({ serverId: id }), models.Member.deleteMany({ serverId: id })]);
+        await deleteServerContents(models, id);
         channelCache.forgetServer(serverId);
       });
       logger.info({ serverId, channels: channels.length, members: members.length }, 'server deleted');
