@@ -1,6 +1,6 @@
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import type { ServerOptions } from 'socket.io';
-import { createRedisClient, duplicateRedisClient, type Logger, type RedisClient, type RedisTarget } from '@chorus/runtime';
+import { createRedisClient, duplicateRedisClient, isRedisCluster, type Logger, type RedisClient, type RedisTarget } from '@chorus/runtime';
 
 export interface RedisClients {
   /** Commands (send admission, typing) and the adapter's publishes. Fails fast while Redis is down. */
@@ -38,6 +38,17 @@ export function createRedisClients(target: RedisTarget | string, logger: Logger,
     client.on('end', () => logger.info({ redis: role }, 'redis connection ended'));
   }
   guardSubscriptions(sub, logger);
+  if (isRedisCluster(sub)) {
+    // A Cluster's sharded subscribers (one connection per master) come up after the Cluster itself is
+    // ready: redisReady(sub) also waits for them (bounded, so a slow node never blocks start-up).
+    shardedReady.set(
+      sub,
+      new Promise<void>((resolve) => {
+        sub.once('subscribersReady', () => resolve());
+        setTimeout(resolve, 5_000).unref();
+      }),
+    );
+  }
   return { redis, sub };
 }
 
@@ -68,8 +79,10 @@ export function createRoomsAdapter(clients: RedisClients, prefix: string): Serve
 /** The adapter's channel prefix: the send script publishes `message:created` on the same shard channels. */
 export const roomsChannelPrefix = (prefix: string): string => `${prefix}socket.io`;
 
-/** Resolves when the client is ready (or at once if it already is). */
-export function redisReady(client: RedisClient): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => client.once('ready', () => resolve()));
+const shardedReady = new WeakMap<RedisClient, Promise<void>>();
+
+/** Resolves when the client is ready (or at once if it already is); a Cluster subscriber, once its sharded subscribers are too. */
+export async function redisReady(client: RedisClient): Promise<void> {
+  if (client.status !== 'ready') await new Promise<void>((resolve) => client.once('ready', () => resolve()));
+  await shardedReady.get(client);
 }

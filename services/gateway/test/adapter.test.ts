@@ -43,6 +43,19 @@ async function pubsub(redis: RedisClient, ...args: string[]): Promise<unknown[]>
   return Promise.all(nodes.map((node) => node.call('PUBSUB', ...args)));
 }
 
+/**
+ * Waits until `n` servers subscribe to a room's shard channel. socket.join does not wait for SSUBSCRIBE;
+ * on a Cluster the node's sharded subscriber connection may still be connecting, so a publish right after
+ * the join could come before the subscription (a test race, not a lost subscription).
+ */
+async function subscribed(redis: RedisClient, room: string, n: number): Promise<void> {
+  const channel = `${iso.redisPrefix}socket.io#/#${room}#`;
+  await waitFor(async () => {
+    const counts = (await pubsub(redis, 'SHARDNUMSUB', channel)) as [string, number][];
+    return counts.reduce((sum, [, count]) => sum + Number(count), 0) >= n;
+  }, `${n} subscribers of ${room}`);
+}
+
 async function client(url: string, room: string): Promise<{ socket: Socket; got: unknown[] }> {
   const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
   sockets.push(socket);
@@ -71,6 +84,8 @@ describe('sharded redis adapter over ioredis', () => {
     const onA = await client(a.url, 'channel:1');
     const onB = await client(b.url, 'channel:1');
     const elsewhere = await client(b.url, 'channel:2');
+    await subscribed(a.clients.redis, 'channel:1', 2);
+    await subscribed(a.clients.redis, 'channel:2', 1);
 
     a.io.to('channel:1').emit('news', 'first');
     a.io.to('channel:2').emit('news', 'marker');
@@ -114,6 +129,7 @@ describe('sharded redis adapter over ioredis', () => {
       });
     const onA = await seen(a.url);
     const onB = await seen(b.url);
+    await subscribed(a.clients.redis, channelRoom(channelId), 2);
     const message: Message = {
       id: '6740a1b2000000000000002a',
       channelId,
