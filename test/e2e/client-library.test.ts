@@ -130,4 +130,20 @@ describe('@chorus/client', () => {
     });
     expect(await bob.readStates.list({ dms: true })).toEqual([]);
   });
+  it('invites through the edge: a private server, create, public preview, redeem, list, revoke', async () => {
+    const secret = await ada.servers.create({ name: `secret ${suffix}`, visibility: 'private' });
+    expect(secret.visibility).toBe('private');
+    await expect(bob.members.join(secret.id)).rejects.toMatchObject({ code: 'FORBIDDEN', status: 403 });
+    expect((await bob.servers.list({ q: `secret ${suffix}` })).map((s) => s.id)).not.toContain(secret.id);
+    const invite = await ada.invites.create(secret.id, { maxUses: 1 });
+    const anonymous = new ChorusClient({ baseUrl: system().edgeUrl });
+    expect(await anonymous.invites.preview(invite.code)).toMatchObject({ code: invite.code, server: { id: secret.id, memberCount: 1 } });
+    expect(await bob.invites.redeem(invite.code)).toEqual({ serverId: secret.id });
+    expect(await bob.members.isMember(secret.id)).toBe(true);
+    await expect(anonymous.invites.preview(invite.code)).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
+    const another = await ada.invites.create(secret.id);
+    expect((await ada.invites.list(secret.id)).map((i) => i.code)).toEqual([another.code]);
+    await ada.invites.revoke(another.code);
+    expect(await ada.invites.list(secret.id)).toEqual([]);
+  });
 });

@@ -5,18 +5,23 @@ import {
   Channel,
   ExploreServersResponse,
   HistoryPage,
+  Invite,
+  InvitePreview,
   IsMemberResponse,
+  ListInvitesResponse,
   JoinResponse,
   ListMembersResponse,
   MeResponse,
   Message,
   ReadStatesResponse,
+  RedeemInviteResponse,
   ServerDetail,
   DmChannel,
   DmListResponse,
   UserProfile,
   UserSearchResponse,
   type CreateChannelRequest,
+  type CreateInviteRequest,
   type UpdateProfileRequest,
   type CreateServerRequest,
   type EditMessageRequest,
@@ -122,6 +127,20 @@ export class ChorusClient {
       this.http.request('GET', `/api/servers/${enc(serverId)}/members/@me`, IsMemberResponse).then((r) => r.isMember),
     list: (serverId: string, params: MembersParams = {}) =>
       this.http.request('GET', `/api/servers/${enc(serverId)}/members`, ListMembersResponse, { query: params }).then((r) => r.members),
+  };
+
+  /**
+   * SPEC 14 invites. `preview` is public (no session needed); `redeem` joins the invite's server
+   * (public or private) and rejects with ALREADY_MEMBER when the caller already is one.
+   */
+  readonly invites = {
+    create: (serverId: string, body: z.input<typeof CreateInviteRequest> = {}) =>
+      this.http.request('POST', `/api/servers/${enc(serverId)}/invites`, Invite, { body }),
+    list: (serverId: string) =>
+      this.http.request('GET', `/api/servers/${enc(serverId)}/invites`, ListInvitesResponse).then((r) => r.invites),
+    preview: (code: string) => this.http.request('GET', `/api/invites/${enc(code)}`, InvitePreview, { auth: false }),
+    redeem: (code: string) => this.http.request('POST', `/api/invites/${enc(code)}`, RedeemInviteResponse),
+    revoke: (code: string) => this.http.request('DELETE', `/api/invites/${enc(code)}`, undefined),
   };
 
   /** SPEC 4: history, newest first. */

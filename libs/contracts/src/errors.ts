@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   ALREADY_MEMBER: 409,
   OWNER_CANNOT_LEAVE: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** A quota of SPEC 3 (servers per user, channels or roles per server), with `details.limit`. */
+  LIMIT_REACHED: 403,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
@@ -30,11 +32,15 @@ export type ErrorDetail = z.infer<typeof ErrorDetail>;
 export const RetryAfterDetails = z.object({ retryAfterMs: z.number().int().nonnegative() });
 export type RetryAfterDetails = z.infer<typeof RetryAfterDetails>;
 
+/** LIMIT_REACHED details: the quota that was reached (SPEC 1: `details.limit`). */
+export const LimitDetails = z.object({ limit: z.number().int().nonnegative() });
+export type LimitDetails = z.infer<typeof LimitDetails>;
+
 export const ErrorObject = z.object({
   code: ErrorCode,
   message: z.string(),
-  /** VALIDATION_FAILED: one entry per offending field. RATE_LIMITED: `{retryAfterMs}`. */
-  details: z.union([z.array(ErrorDetail), RetryAfterDetails]).optional(),
+  /** VALIDATION_FAILED: one entry per offending field. RATE_LIMITED: `{retryAfterMs}`. LIMIT_REACHED: `{limit}`. */
+  details: z.union([z.array(ErrorDetail), RetryAfterDetails, LimitDetails]).optional(),
 });
 export type ErrorObject = z.infer<typeof ErrorObject>;
 
@@ -58,4 +64,8 @@ export function errorObject(code: ErrorCode, message: string, details?: ErrorObj
 
 export function rateLimitedError(retryAfterMs: number, message = 'Too many requests, slow down'): ErrorObject {
   return { code: 'RATE_LIMITED', message, details: { retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)) } };
+}
+
+export function limitReachedError(limit: number, message: string): ErrorObject {
+  return { code: 'LIMIT_REACHED', message, details: { limit } };
 }

@@ -5,6 +5,7 @@ export * from './permissions.js';
 export * from './tokens.js';
 export * from './rest/auth.js';
 export * from './rest/servers.js';
+export * from './rest/invites.js';
 export * from './rest/roles.js';
 export * from './rest/messages.js';
 export * from './rest/users.js';

@@ -26,6 +26,21 @@ export const LIMITS = {
   channelNameMaxChars: 100,
   channelTopicMaxChars: 1024,
   searchQueryMaxChars: 100,
+  /** Invites (SPEC 14): code length, max uses, lifetime in seconds (default 7 days). */
+  inviteCodeMinChars: 8,
+  inviteCodeMaxChars: 16,
+  inviteMaxUsesMin: 1,
+  inviteMaxUsesMax: 1000,
+  inviteExpiresMinSeconds: 60,
+  inviteExpiresMaxSeconds: 30 * 24 * 3600,
+  inviteExpiresDefaultSeconds: 7 * 24 * 3600,
+  /** Quota defaults (SPEC 3, as Discord's); each service config may change them. */
+  serversPerUserDefault: 100,
+  channelsPerServerDefault: 500,
+  rolesPerServerDefault: 250,
+  /** Default REST write rate limit (SPEC 3): writes per window per user across the fleet. */
+  restWriteRateLimit: 30,
+  restWriteRateWindowSeconds: 10,
   /** Roles and bans (SPEC 15). */
   roleNameMinChars: 1,
   roleNameMaxChars: 32,

@@ -4,7 +4,9 @@ import {
   AUTHZ_TIMEOUT_MS,
   AuthzResponse,
   ChannelListResponse,
+  hasPermission,
   type ChannelListRequest,
+  type Permission,
   type TopologyNames,
 } from '@chorus/contracts';
 import type { Logger } from './logger.js';
@@ -30,6 +32,8 @@ export interface AuthzClient {
   forgetMember(userId: string, serverId: string): void;
   forgetServer(serverId: string): void;
   forgetChannel(channelId: string): void;
+  /** Drop every cached answer (after a reconnect: events may have been missed). */
+  forgetAll(): void;
   /**
    * On member.joined: questions of this user still in flight were asked before the join, so a question
    * asked from now on is sent afresh instead of sharing their (likely `not_member`) answer.
@@ -74,6 +78,15 @@ export function requireAccess(answer: AuthzResponse): ChannelAccess {
     case 'invalid':
       throw new AppError('VALIDATION_FAILED', 'Request is invalid', [{ path: '', message: answer.message }]);
   }
+}
+
+/**
+ * SPEC 15: the access when the caller's effective permissions in the channel include `permission`
+ * (ADMINISTRATOR includes all; the owner's answer lists every one), else AppError FORBIDDEN saying which.
+ */
+export function requirePermission(access: ChannelAccess, permission: Permission, doing: string): ChannelAccess {
+  if (hasPermission(access.permissions, permission)) return access;
+  throw new AppError('FORBIDDEN', `You need the ${permission} permission in this channel to ${doing}`);
 }
 
 interface Cached {
@@ -141,6 +154,9 @@ export function createAuthzClient(options: AuthzClientOptions): AuthzClient {
     },
     forgetChannel(channelId) {
       dropWhere((key) => key.endsWith(`:${channelId}`));
+    },
+    forgetAll() {
+      dropWhere(() => true);
     },
     forgetPending(userId) {
       for (const key of inflight.keys()) if (key.startsWith(`${userId}:`)) inflight.delete(key);

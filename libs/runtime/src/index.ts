@@ -7,6 +7,7 @@ export * from './tokens.js';
 export * from './broker.js';
 export * from './consumer/index.js';
 export * from './authz-client.js';
+export * from './authz-invalidation.js';
 export * from './mongo/mongo.js';
 export * from './mongo/migrations.js';
 export * from './mongo/migrate-command.js';

@@ -120,7 +120,13 @@ export function createGateway(deps: GatewayDeps, config: GatewaySettings): Gatew
     installGuard(socket, { ratePerSecond: config.SOCKET_EVENT_RATE, burst: config.SOCKET_EVENT_BURST, logger });
     registerPresenceHandlers(socket, { store: presence, logger });
     registerChannelHandlers(socket, { authorizer, logger, maxJoinedChannels: config.MAX_JOINED_CHANNELS });
-    registerTypingHandler(socket, { redis, prefix: config.REDIS_PREFIX, throttleMs: config.TYPING_THROTTLE_MS, logger });
+    registerTypingHandler(socket, {
+      redis,
+      prefix: config.REDIS_PREFIX,
+      throttleMs: config.TYPING_THROTTLE_MS,
+      authorize: authorizer.authorize,
+      logger,
+    });
     sendPath.register(socket);
   });
 

@@ -273,4 +273,49 @@ describe('what the gateway consumes', () => {
     expect(dead.messageCount).toBe(2);
     await ch.purgeQueue(dlq);
   });
+
+  it('SPEC 15 events (role.changed, override.changed, member.updated/kicked/banned v1): valid ones are applied, invalid ones dead-lettered', async () => {
+    const owner = newUser('owner');
+    const member = newUser('member');
+    const s = authz.directory.addServer(owner);
+    authz.directory.join(s.serverId, member);
+    const channelId = s.channelIds[0]!;
+    const client = await connectClient(gw.url, signToken(iso, member));
+    const send = async () => MessageSendAckSchema.parse(await request(client, 'message:send', { channelId, content: 'hi' }));
+    const dlq = names.dlq(names.gatewayMembershipQueue('all'));
+    await ch.purgeQueue(dlq);
+
+    // Each valid event, after the directory changed, is what makes the gateway ask again.
+    const valid = [
+      () =>
+        events.publish('role.changed', 1, { serverId: s.serverId, roleId: s.serverId, change: 'updated', permissions: [] }, 'membership'),
+      () =>
+        events.publish(
+          'override.changed',
+          1,
+          { serverId: s.serverId, channelId, roleId: s.serverId, allow: [], deny: ['SEND_MESSAGES'] },
+          'membership',
+        ),
+      () => events.publish('member.updated', 1, { serverId: s.serverId, userId: member.id, roleIds: [] }, 'membership'),
+      () => events.publish('member.kicked', 1, { serverId: s.serverId, userId: member.id, actorId: owner.id }, 'membership'),
+      () => events.publish('member.banned', 1, { serverId: s.serverId, userId: member.id, actorId: owner.id }, 'membership'),
+    ];
+    for (const [i, publish] of valid.entries()) {
+      const allowed = i % 2 === 1;
+      authz.directory.setPermissions(channelId, member, allowed ? ['SEND_MESSAGES', 'READ_HISTORY'] : ['READ_HISTORY']);
+      await publish();
+      await waitFor(async () => (await send()).ok === allowed, `event ${i} applied`);
+    }
+
+    for (const type of ['role.changed', 'override.changed', 'member.updated', 'member.kicked', 'member.banned']) {
+      const bad = { ...createEnvelope('member.left', 1, { serverId: s.serverId, userId: member.id }, 'membership'), type };
+      await events.publishRaw(`${type}.v1`, encodeEnvelope(bad as never));
+    }
+    const dead = await waitFor(async () => {
+      const q = await ch.checkQueue(dlq);
+      return q.messageCount >= 5 ? q : undefined;
+    }, 'five dead letters');
+    expect(dead.messageCount).toBe(5);
+    await ch.purgeQueue(dlq);
+  });
 });

@@ -12,10 +12,13 @@ const HistoryEnv = z.object({
   /** How long a partial batch may wait for more messages before it is written anyway. */
   HISTORY_BATCH_WAIT_MS: env.int(50, 0, 5_000),
   /**
-   * How long a positive membership answer may be reused. 0 (default): ask membership on every request —
-   * history hears no member.left, and a user who left must be refused at once.
+   * How long a positive membership answer may be reused. 0 (default): ask membership on every request, so
+   * a change of membership or permissions applies at once. Above 0, the replica's own cache queue
+   * (named by INSTANCE_ID) drops answers on every such change.
    */
   HISTORY_AUTHZ_CACHE_MS: env.int(0, 0, 30_000),
+  /** This replica's name in the fleet: names its authorization-cache queue. */
+  INSTANCE_ID: env.instanceId(),
 });
 
 export type HistoryConfig = Readonly<

@@ -7,7 +7,6 @@ import {
   closeServer,
   connectBroker,
   connectMongo,
-  createAuthzClient,
   createEventPublisher,
   createMetrics,
   createTokenVerifier,
@@ -17,6 +16,7 @@ import {
   type RunningService,
 } from '@chorus/runtime';
 import { createApp } from './app.js';
+import { createHistoryAuthz } from './authz/cache-consumer.js';
 import type { HistoryConfig } from './config.js';
 import { createHistoryConsumer } from './consumer/history-consumer.js';
 import { createMessageEvents, type MessageEvents } from './messages/message.events.js';
@@ -57,7 +57,8 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
   // Named per process and prefix, so an operator (or a test) can tell connections apart.
   const broker = connectBroker(config.AMQP_URL, logger, `history ${names.prefix} pid ${process.pid}`);
   const publisher = createEventPublisher({ connection: broker, names, logger });
-  const authz = createAuthzClient({ connection: broker, names, logger, cacheTtlMs: config.HISTORY_AUTHZ_CACHE_MS });
+  const { authz, cache: cacheConsumer } = createHistoryAuthz({ connection: broker, names, logger }, config);
+  const cacheUp = () => cacheConsumer?.isUp() ?? true;
   const events = createMessageEvents({ publisher, repository, logger });
   const announcer = createAnnouncer(publisher, logger);
 
@@ -85,7 +86,7 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
         for (const id of serverIds) authz.forgetServer(id);
       },
     });
-    await consumer.ready;
+    await Promise.all([consumer.ready, cacheConsumer?.ready]);
     // Events of edits/deletes that a previous process stored but never got confirmed.
     void events.sweep();
   });
@@ -97,7 +98,7 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
     readStates: createReadStateService({ readStates, unread: new UnreadRepository(mongo.conn), authz, announcer }),
     metrics,
     verifyToken: createTokenVerifier({ publicKey: config.jwtPublicKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-    readiness: () => ({ mongodb: mongo.isUp(), broker: broker.isConnected(), consumer: consumer?.isUp() ?? false }),
+    readiness: () => ({ mongodb: mongo.isUp(), broker: broker.isConnected(), consumer: !!consumer?.isUp() && cacheUp() }),
     isShuttingDown: () => shuttingDown,
   });
   const server = createServer(app);
@@ -120,6 +121,7 @@ export function createHistoryService(config: HistoryConfig, logger: Logger): His
         { name: 'stop accepting', run: () => closeServer(server) },
         { name: 'stop the outbox sweep', run: () => events.stop() },
         { name: 'cancel the consumer, store and ack what it holds', run: () => consumer?.close() },
+        { name: 'close the cache consumer', run: () => cacheConsumer?.close() },
         { name: 'close the broker', run: () => Promise.allSettled([authz.close(), publisher.close()]).then(() => broker.close()) },
         { name: 'close MongoDB', run: () => mongo.close() },
       ])),

@@ -31,13 +31,19 @@ import { channelsRoutes } from './channels/channels.routes.js';
 import { createMemberService } from './members/member.service.js';
 import { membersRoutes } from './members/members.routes.js';
 import { optionalAuth, outageMapper } from './http/middleware.js';
+import { authWithWriteLimit } from './http/write-limit.js';
 import { docsRoutes } from './docs/docs.routes.js';
 import { createUserLimiter } from './auth/rate-limit.js';
 import { createProfileService } from './users/profile.service.js';
 import { createDmService } from './dms/dm.service.js';
 import { dmsRoutes } from './dms/dms.routes.js';
 import { createPresenceReader } from './members/presence-reader.js';
+import { quotasOf } from './quotas/quotas.js';
+import { createInviteService } from './invites/invite.service.js';
+import { invitesRoutes } from './invites/invites.routes.js';
+import { invitePermissions } from './invites/invite.access.js';
 import { communityRoutes } from './community.js';
+import { createPermissionChecker } from './permissions/permission-checker.js';
 
 /** What the HTTP app needs, already connected (main.ts or a test builds these). */
 export interface AppDeps {
@@ -57,9 +63,14 @@ export function createApp(deps: AppDeps, config: MembershipConfig): Express {
   const { logger, models, redis, events, channelCache } = deps;
   const tokens = createTokenIssuer({ privateKey: config.privateKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const verify = createTokenVerifier({ publicKey: tokens.publicKeyPem, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
-  const auth = requireAuth(verify);
+  const restWrites = createUserLimiter(redis, `${config.REDIS_PREFIX}rest:write`, {
+    points: config.REST_WRITES_PER_WINDOW,
+    windowSeconds: config.REST_WRITES_WINDOW_SECONDS,
+  });
+  const auth = authWithWriteLimit(requireAuth(verify), restWrites);
   const users = createUserRepository(models);
   const categories = createCategoryRepository(models);
+  const quotas = quotasOf(config);
 
   const app = createHttpApp(logger, deps.metrics);
   const probe: ReadinessProbe = () => deps.readiness();
@@ -99,15 +110,18 @@ export function createApp(deps: AppDeps, config: MembershipConfig): Express {
   app.use(categoriesRoutes({ categories }));
   app.use(
     serversRoutes({
-      servers: createServerService({ models, categories, events, channelCache, logger }),
+      servers: createServerService({ models, categories, events, channelCache, logger, quotas }),
       auth,
       optionalAuth: optionalAuth(verify),
     }),
   );
-  app.use(channelsRoutes({ channels: createChannelService({ models, events, channelCache }), auth }));
+  app.use(channelsRoutes({ channels: createChannelService({ models, events, channelCache, quotas }), auth }));
   const presence = createPresenceReader(redis, config.REDIS_PREFIX);
-  app.use(membersRoutes({ members: createMemberService({ models, events, presence }), auth }));
-  app.use(communityRoutes({ models, events, auth }));
+  const members = createMemberService({ models, events, presence, quotas });
+  app.use(membersRoutes({ members, auth }));
+  app.use(communityRoutes({ models, events, auth, quotas }));
+  const requirePermission = invitePermissions(createPermissionChecker(models));
+  app.use(invitesRoutes({ invites: createInviteService({ models, members, requirePermission }), auth }));
   app.use(outageMapper(() => Object.values(deps.readiness()).every(Boolean)));
   return finishApp(app, logger);
 }

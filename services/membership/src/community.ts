@@ -10,14 +10,15 @@ import { overridesRoutes } from './overrides/overrides.routes.js';
 import { createKick } from './members/kick.service.js';
 import { createBanService } from './bans/ban.service.js';
 import { moderationRoutes } from './bans/moderation.routes.js';
+import type { Quotas } from './quotas/quotas.js';
 
 /** SPEC 15's routes: roles, members' roles, channel overrides, kick and ban. Mount after membersRoutes. */
-export function communityRoutes(deps: { models: Models; events: MembershipEvents; auth: RequestHandler }): Router {
-  const { models, events, auth } = deps;
+export function communityRoutes(deps: { models: Models; events: MembershipEvents; auth: RequestHandler; quotas: Quotas }): Router {
+  const { models, events, auth, quotas } = deps;
   const permissions = createPermissionChecker(models);
   const services = { models, events, permissions };
   const router = Router();
-  router.use(rolesRoutes({ roles: createRoleService(services), memberRoles: createMemberRoleService(services), auth }));
+  router.use(rolesRoutes({ roles: createRoleService({ ...services, quotas }), memberRoles: createMemberRoleService(services), auth }));
   router.use(overridesRoutes({ overrides: createOverrideService(services), auth }));
   router.use(moderationRoutes({ kick: createKick(services), bans: createBanService(services), auth }));
   return router;

@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { LIMITS } from '@chorus/contracts';
 import { ConfigError, commonEnv, env, parseEnv, pemFromEnv } from '@chorus/runtime';
 
 const schema = z.object({
@@ -27,6 +28,13 @@ const schema = z.object({
   USER_SEARCH_WINDOW_SECONDS: env.int(10, 1, 3600),
   PEOPLE_WRITES_PER_WINDOW: env.int(30, 1, 1_000_000),
   PEOPLE_WRITES_WINDOW_SECONDS: env.int(10, 1, 3600),
+  /** Every authenticated REST write (POST/PUT/PATCH/DELETE) per user per window, fleet-wide (SPEC 3). */
+  REST_WRITES_PER_WINDOW: env.int(LIMITS.restWriteRateLimit, 1, 1_000_000_000),
+  REST_WRITES_WINDOW_SECONDS: env.int(LIMITS.restWriteRateWindowSeconds, 1, 3600),
+  /** Quotas (SPEC 3, Discord's defaults): servers a user is a member of (owned included), channels and roles per server. */
+  MAX_SERVERS_PER_USER: env.int(LIMITS.serversPerUserDefault, 1, 1_000_000),
+  MAX_CHANNELS_PER_SERVER: env.int(LIMITS.channelsPerServerDefault, 1, 1_000_000),
+  MAX_ROLES_PER_SERVER: env.int(LIMITS.rolesPerServerDefault, 1, 1_000_000),
   /** Authorization RPC: unacknowledged requests one replica works on at once. */
   AUTHZ_PREFETCH: env.int(100, 1, 10_000),
   /** How long a replica trusts its in-process channel → server cache (deletions invalidate it sooner). */

@@ -111,6 +111,9 @@ describe('configuration', () => {
     ['LOGIN_MAX_FAILURES_PER_USER_IP', { LOGIN_MAX_FAILURES_PER_USER_IP: '0' }],
     ['REGISTRATIONS_PER_IP', { REGISTRATIONS_PER_IP: 'lots' }],
     ['ARGON2_MEMORY_KIB', { ARGON2_MEMORY_KIB: '12' }],
+    ['REST_WRITES_PER_WINDOW', { REST_WRITES_PER_WINDOW: '0' }],
+    ['MAX_SERVERS_PER_USER', { MAX_SERVERS_PER_USER: 'many' }],
+    ['MAX_CHANNELS_PER_SERVER', { MAX_CHANNELS_PER_SERVER: '-1' }],
   ])('a bad %s stops start-up with a message naming it', (name, bad) => {
     expect(() => loadConfig({ ...base(), ...bad })).toThrow(name);
   });
@@ -130,5 +133,9 @@ describe('configuration', () => {
     expect(config.LOGIN_MAX_FAILURES_PER_IP).toBe(100);
     expect(config.REGISTRATIONS_PER_IP).toBe(20);
     expect(config.REGISTRATION_WINDOW_SECONDS).toBe(3600);
+    // SPEC 3: quotas as Discord's, 30 writes per user per 10 s.
+    expect(config.REST_WRITES_PER_WINDOW).toBe(30);
+    expect(config.REST_WRITES_WINDOW_SECONDS).toBe(10);
+    expect([config.MAX_SERVERS_PER_USER, config.MAX_CHANNELS_PER_SERVER, config.MAX_ROLES_PER_SERVER]).toEqual([100, 500, 250]);
   });
 });

@@ -5,7 +5,7 @@ export function errorMessage(err: unknown): string {
   if (isChorusError(err)) {
     if (err.code === 'VALIDATION_FAILED' && Array.isArray(err.details) && err.details.length)
       return err.details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
-    if (err.code === 'RATE_LIMITED' && err.details && !Array.isArray(err.details))
+    if (err.code === 'RATE_LIMITED' && err.details && 'retryAfterMs' in err.details)
       return `${err.message} (try again in ${Math.ceil(err.details.retryAfterMs / 1000)} s)`;
     return err.message;
   }

@@ -19,6 +19,10 @@
  *                                      role.changed.*, override.changed.*
  *                                      (each membership replica drops its caches on deletions and
  *                                      permission changes made by another replica)
+ *   <p>.history.cache.<instance>     exclusive, auto-delete  ← member.*.*, server.deleted.*, channel.deleted.*,
+ *                                      role.changed.*, override.changed.*
+ *                                      (each history replica that caches authorization answers drops them
+ *                                      on every change of who may read what)
  *   <queue>.dlq             durable  ← what a consumer of <queue> rejected (invalid envelopes)
  *
  * `p` is the prefix (default `chorus`): tests give each run its own prefix, as they would a vhost.
@@ -132,5 +136,26 @@ export async function declareMembershipCacheQueue(ch: TopologyChannel, n: Topolo
   const queue = `${n.prefix}.membership.cache.${instanceId}`;
   await ch.assertQueue(queue, { exclusive: true, autoDelete: true, durable: false });
   for (const pattern of MEMBERSHIP_CACHE_BINDINGS) await ch.bindQueue(queue, n.eventsExchange, pattern);
+  return queue;
+}
+
+/** What can change a cached authorization answer: membership, permissions, deletions (history's cache queue). */
+export const HISTORY_CACHE_BINDINGS = [
+  'member.*.*',
+  'server.deleted.*',
+  'channel.deleted.*',
+  'role.changed.*',
+  'override.changed.*',
+] as const;
+
+/**
+ * A history replica's own authorization-cache queue: gone with its connection (the replica then drops its
+ * whole cache). No dead-lettering: an invalid envelope is logged and dropped (the gateways' queues keep theirs).
+ */
+export async function declareHistoryCacheQueue(ch: TopologyChannel, n: TopologyNames, instanceId: string): Promise<string> {
+  await declareExchanges(ch, n);
+  const queue = `${n.prefix}.history.cache.${instanceId}`;
+  await ch.assertQueue(queue, { exclusive: true, autoDelete: true, durable: false });
+  for (const pattern of HISTORY_CACHE_BINDINGS) await ch.bindQueue(queue, n.eventsExchange, pattern);
   return queue;
 }

@@ -38,12 +38,13 @@ export const COMMUNITY_ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/roles',
     service: M,
     tag: 'roles',
-    summary: 'Create a role (MANAGE_ROLES; below your highest role; only permissions you have); announced as role.changed',
+    summary:
+      'Create a role (MANAGE_ROLES; below your highest role; only permissions you have); announced as role.changed; LIMIT_REACHED past the roles-per-server quota',
     auth: 'required',
     params: ServerIdParams,
     body: CreateRoleRequest,
     ok: { 201: Role },
-    errors: [...GUARDED],
+    errors: [...GUARDED, 'LIMIT_REACHED'],
   },
   {
     method: 'patch',

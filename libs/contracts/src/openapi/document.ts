@@ -66,7 +66,7 @@ export function buildOpenApiDocument(): Json {
         'RATE_LIMITED carries `Retry-After` and `details.retryAfterMs`. Real-time events: /api/docs/socket-events.json.',
     },
     servers: [{ url: '/' }],
-    tags: ['auth', 'users', 'servers', 'channels', 'members', 'messages'].map((name) => ({ name })),
+    tags: ['auth', 'users', 'servers', 'channels', 'members', 'invites', 'messages'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256, 15 minutes)' } },

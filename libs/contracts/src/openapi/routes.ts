@@ -21,6 +21,7 @@ import {
 import { PEOPLE_ROUTES } from './people-routes.js';
 import { COMMUNITY_ROUTES } from './community-routes.js';
 import { ENGAGEMENT_ROUTES } from './engagement-routes.js';
+import { INVITE_ROUTES } from './invite-routes.js';
 import { AUTH, V, WRITE, type RouteDoc } from './route-doc.js';
 
 export type { RouteDoc } from './route-doc.js';
@@ -93,6 +94,7 @@ export const ROUTES: RouteDoc[] = [
     errors: [...AUTH],
   },
   ...PEOPLE_ROUTES,
+  ...INVITE_ROUTES,
   // Servers, categories, channels, membership (SPEC 3)
   {
     method: 'get',
@@ -120,11 +122,12 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers',
     service: 'membership',
     tag: 'servers',
-    summary: 'Create a server (the caller owns it; it starts with #general)',
+    summary:
+      'Create a server (the caller owns it; it starts with #general; visibility public|private); LIMIT_REACHED past the servers-per-user quota',
     auth: 'required',
     body: CreateServerRequest,
     ok: { 201: ServerSummary },
-    errors: [V, ...AUTH, 'NOT_FOUND', ...WRITE],
+    errors: [V, ...AUTH, 'NOT_FOUND', 'LIMIT_REACHED', ...WRITE],
   },
   {
     method: 'get',
@@ -165,12 +168,12 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/channels',
     service: 'membership',
     tag: 'channels',
-    summary: 'Create a channel (MANAGE_CHANNELS)',
+    summary: 'Create a channel (MANAGE_CHANNELS); LIMIT_REACHED past the channels-per-server quota',
     auth: 'required',
     params: ServerIdParams,
     body: CreateChannelRequest,
     ok: { 201: Channel },
-    errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', ...WRITE],
+    errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'LIMIT_REACHED', ...WRITE],
   },
   {
     method: 'patch',
@@ -200,11 +203,12 @@ export const ROUTES: RouteDoc[] = [
     path: '/api/servers/{serverId}/members/@me',
     service: 'membership',
     tag: 'members',
-    summary: 'Join a server (banned users → 403 FORBIDDEN)',
+    summary:
+      'Join a public server (private → FORBIDDEN: join it by invite; banned → FORBIDDEN); LIMIT_REACHED past the servers-per-user quota',
     auth: 'required',
     params: ServerIdParams,
     ok: { 201: JoinResponse },
-    errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_FOUND', 'ALREADY_MEMBER', ...WRITE],
+    errors: [V, ...AUTH, 'FORBIDDEN', 'NOT_FOUND', 'ALREADY_MEMBER', 'LIMIT_REACHED', ...WRITE],
   },
   {
     method: 'delete',

@@ -37,11 +37,17 @@ export const UpdateChannelRequest = z
   .refine((b) => b.name !== undefined || b.topic !== undefined, 'give at least one of name, topic');
 export type UpdateChannelRequest = z.infer<typeof UpdateChannelRequest>;
 
+/** SPEC 14: a private server is in no explore or search list (but `member=@me`) and is joined by invite only. */
+export const ServerVisibility = z.enum(['public', 'private']);
+export type ServerVisibility = z.infer<typeof ServerVisibility>;
+
 export const CreateServerRequest = z.strictObject({
   name: trimmed(1, LIMITS.serverNameMaxChars),
   description: z.string().trim().max(LIMITS.serverDescriptionMaxChars).optional(),
   /** Category by name (case-insensitive); unknown names are a 400. */
   category: z.string().trim().min(1).max(64).optional(),
+  /** Default `public`. */
+  visibility: ServerVisibility.optional(),
 });
 export type CreateServerRequest = z.infer<typeof CreateServerRequest>;
 
@@ -50,6 +56,7 @@ export const UpdateServerRequest = z
     name: trimmed(1, LIMITS.serverNameMaxChars).optional(),
     description: z.string().trim().max(LIMITS.serverDescriptionMaxChars).optional(),
     category: z.string().trim().min(1).max(64).nullable().optional(),
+    visibility: ServerVisibility.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'give at least one field to change');
 export type UpdateServerRequest = z.infer<typeof UpdateServerRequest>;
@@ -72,6 +79,8 @@ export const ServerSummary = z.object({
   ownerId: ObjectIdString,
   memberCount: z.number().int().nonnegative(),
   createdAt: IsoDateTime,
+  /** SPEC 14; servers created before visibility existed are `public`. */
+  visibility: ServerVisibility,
 });
 export type ServerSummary = z.infer<typeof ServerSummary>;
 

@@ -41,7 +41,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(500).json({ error: errorObject('INTERNAL', `Internal error (reference ${String(req.id ?? 'n/a')})`) });
       return;
     }
-    if (appError.code === 'RATE_LIMITED' && appError.details && !Array.isArray(appError.details)) {
+    if (appError.code === 'RATE_LIMITED' && appError.details && 'retryAfterMs' in appError.details) {
       res.setHeader('Retry-After', String(Math.max(1, Math.ceil(appError.details.retryAfterMs / 1000))));
     }
     if (appError.code === 'UNAVAILABLE') log.warn({ reqId: req.id, msg2: appError.message }, 'dependency unavailable');

@@ -3,7 +3,7 @@ import type { Logger } from '@chorus/runtime';
 import { fail } from '../socket/ack.js';
 import { on } from '../socket/on.js';
 import type { GatewaySocket } from '../types.js';
-import type { Authorizer } from './authorize.js';
+import { NEEDS, type Authorizer } from './authorize.js';
 import { joinChannel, leaveChannel } from './rooms.js';
 
 export interface ChannelHandlerDeps {
@@ -27,7 +27,7 @@ export function registerChannelHandlers(socket: GatewaySocket, deps: ChannelHand
     let channel: ChannelRef | undefined;
     for (let attempt = 0; attempt < MAX_JOIN_ATTEMPTS && !channel; attempt++) {
       const epoch = authorizer.epoch;
-      const answer = await authorizer.authorize(user.id, channelId);
+      const answer = await authorizer.authorize(user.id, channelId, NEEDS.read);
       if (authorizer.epoch === epoch) channel = answer;
     }
     if (!channel) return ack?.(fail('UNAVAILABLE', 'Membership is changing, try again'));

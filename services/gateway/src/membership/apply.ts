@@ -4,6 +4,7 @@ import type { Authorizer } from '../channels/authorize.js';
 import { leaveChannel, leaveServer } from '../channels/rooms.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import type { LocalSockets } from '../socket/registry.js';
+import { applyPermissionEvent } from './permissions.js';
 import { presenceRoom, type GatewaySocket } from '../types.js';
 
 export interface MembershipDeps {
@@ -74,6 +75,7 @@ export function applyMembershipEvent(envelope: AnyEnvelope, deps: MembershipDeps
       return;
     }
     default:
+      if (applyPermissionEvent(envelope, deps)) return;
       logger.warn({ type: envelope.type, eventId: envelope.id }, 'membership queue got an event it does not handle; ignored');
   }
 }

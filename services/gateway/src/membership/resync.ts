@@ -1,5 +1,5 @@
 import { AppError, type AuthzClient, type Logger } from '@chorus/runtime';
-import type { Authorizer } from '../channels/authorize.js';
+import { NEEDS, type Authorizer } from '../channels/authorize.js';
 import { leaveChannel } from '../channels/rooms.js';
 import type { LocalSockets } from '../socket/registry.js';
 
@@ -11,6 +11,13 @@ export interface ResyncDeps {
   concurrency?: number;
 }
 
+/** A channel some socket of this gateway joined, and who joined it. */
+export interface JoinedPair {
+  userId: string;
+  channelId: string;
+  serverId: string | null;
+}
+
 /**
  * After a broker outage this gateway's membership queue (exclusive, auto-delete) may have missed
  * changes. Drops every cached answer it may hold, then asks membership again for every (user, channel)
@@ -19,17 +26,33 @@ export interface ResyncDeps {
  */
 export async function resyncMembership(deps: ResyncDeps): Promise<{ checked: number; removed: number }> {
   const { authz, authorizer, sockets, logger } = deps;
-  const pairs = new Map<string, { userId: string; channelId: string; serverId: string | null }>();
   const servers = new Set(authorizer.knownServers());
-  for (const socket of sockets.all()) {
-    for (const [channelId, serverId] of socket.data.channels) {
-      if (serverId !== null) servers.add(serverId);
-      pairs.set(`${socket.data.user.id}:${channelId}`, { userId: socket.data.user.id, channelId, serverId });
-    }
-  }
+  for (const socket of sockets.all()) for (const serverId of socket.data.channels.values()) if (serverId !== null) servers.add(serverId);
   for (const serverId of servers) authz.forgetServer(serverId);
   authorizer.bump();
+  const outcome = await recheckJoined(deps, () => true);
+  logger.info(outcome, 'membership resynchronised after broker reconnect');
+  return outcome;
+}
 
+/**
+ * Asks membership again (the caller dropped the cached answers) for the joined (user, channel) pairs
+ * `select` picks, and takes this gateway's sockets out of the rooms they may no longer read: no longer a
+ * member (then also `server:removed`), or no READ_HISTORY there any more (SPEC 15). One question per
+ * pair, `concurrency` at a time; an unanswered question keeps the socket where it is.
+ */
+export async function recheckJoined(
+  deps: ResyncDeps,
+  select: (pair: JoinedPair) => boolean,
+): Promise<{ checked: number; removed: number }> {
+  const { authorizer, sockets } = deps;
+  const pairs = new Map<string, JoinedPair>();
+  for (const socket of sockets.all()) {
+    for (const [channelId, serverId] of socket.data.channels) {
+      const pair = { userId: socket.data.user.id, channelId, serverId };
+      if (select(pair)) pairs.set(`${pair.userId}:${channelId}`, pair);
+    }
+  }
   let removed = 0;
   const told = new Set<string>();
   const queue = [...pairs.values()];
@@ -37,7 +60,7 @@ export async function resyncMembership(deps: ResyncDeps): Promise<{ checked: num
     for (let pair = queue.shift(); pair; pair = queue.shift()) {
       const { userId, channelId, serverId } = pair;
       try {
-        await authorizer.authorize(userId, channelId);
+        await authorizer.authorize(userId, channelId, NEEDS.read);
       } catch (err) {
         if (!(err instanceof AppError) || err.code === 'UNAVAILABLE' || err.code === 'INTERNAL') continue;
         for (const socket of sockets.ofUser(userId)) {
@@ -51,6 +74,5 @@ export async function resyncMembership(deps: ResyncDeps): Promise<{ checked: num
     }
   };
   await Promise.all(Array.from({ length: deps.concurrency ?? 16 }, worker));
-  logger.info({ checked: pairs.size, removed }, 'membership resynchronised after broker reconnect');
   return { checked: pairs.size, removed };
 }

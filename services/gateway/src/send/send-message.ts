@@ -10,7 +10,7 @@ import {
   type MessageSendAck,
 } from '@chorus/contracts';
 import { AppError, PublishOutcomeUnknown, type EventPublisher, type Logger } from '@chorus/runtime';
-import type { AllowedChannel, Authorize } from '../channels/authorize.js';
+import { NEEDS, type AllowedChannel, type Authorize } from '../channels/authorize.js';
 import { ackError, fail, failure } from '../socket/ack.js';
 import type { Admission } from './admission.js';
 import type { InFlight } from './inflight.js';
@@ -87,7 +87,7 @@ export function createSendMessage(deps: SendDeps): (user: Sender, payload: unkno
     if (!parsed.success) return fail('VALIDATION_FAILED', 'Invalid message:send payload', zodDetails(parsed.error));
     const { channelId, content, nonce } = parsed.data;
 
-    const channel = await deps.authorize(user.id, channelId);
+    const channel = await deps.authorize(user.id, channelId, NEEDS.send);
     const admitted = await admit(user.id, channel.id, nonce);
     let message: Message;
     switch (admitted.kind) {

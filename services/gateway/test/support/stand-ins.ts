@@ -3,9 +3,9 @@ import amqplib, { type Channel, type ChannelModel } from 'amqplib';
 import jwt from 'jsonwebtoken';
 import {
   ALL_PERMISSIONS,
+  AuthzRequest,
   DEFAULT_EVERYONE_PERMISSIONS,
   DM_PERMISSIONS,
-  AuthzRequest,
   createEnvelope,
   declareAuthzQueue,
   declareExchanges,
@@ -17,6 +17,7 @@ import {
   type EventPayload,
   type EventType,
   type EventVersion,
+  type Permission,
 } from '@chorus/contracts';
 import type { Isolated } from '../../../../test/support/isolated.js';
 
@@ -57,6 +58,13 @@ export class Directory {
   readonly owners = new Map<string, string>();
   readonly names = new Map<string, string>();
   readonly dms = new Map<string, [string, string]>();
+  /** A member's effective permissions in one channel (`<channelId>:<userId>`, SPEC 15); default `@everyone`'s, the owner all. */
+  readonly permissions = new Map<string, Permission[]>();
+
+  /** What membership would answer for the user's permissions in the channel. */
+  setPermissions(channelId: string, user: TestUser, permissions: Permission[]): void {
+    this.permissions.set(`${channelId}:${user.id}`, permissions);
+  }
 
   /** A DM channel between two users (SPEC 10): only they are allowed; `serverId` null. */
   addDm(a: TestUser, b: TestUser): string {
@@ -101,9 +109,10 @@ export class Directory {
     if (!channel) return { status: 'not_found' };
     const ref = { id: channelId, serverId: channel.serverId, name: channel.name };
     if (!this.members.has(`${channel.serverId}:${userId}`)) return { status: 'not_member', channel: ref };
-    const owner = this.owners.get(channel.serverId) === userId;
-    const permissions = owner ? [...ALL_PERMISSIONS] : [...DEFAULT_EVERYONE_PERMISSIONS];
-    return { status: 'allowed', channel: ref, role: owner ? 'owner' : 'member', permissions };
+    if (this.owners.get(channel.serverId) === userId)
+      return { status: 'allowed', channel: ref, role: 'owner', permissions: [...ALL_PERMISSIONS] };
+    const permissions = this.permissions.get(`${channelId}:${userId}`) ?? [...DEFAULT_EVERYONE_PERMISSIONS];
+    return { status: 'allowed', channel: ref, role: 'member', permissions };
   }
 }
 

@@ -1,5 +1,5 @@
-import type { AuthenticatedUser, HistoryPage, Message } from '@chorus/contracts';
-import { AppError, requireAccess, type AuthzClient } from '@chorus/runtime';
+import { hasPermission, type AuthenticatedUser, type HistoryPage, type Message } from '@chorus/contracts';
+import { AppError, requireAccess, requirePermission, type AuthzClient } from '@chorus/runtime';
 import { withMine } from '../reactions/mine.js';
 import type { ReactionRepository } from '../reactions/reaction.repository.js';
 import { stored } from '../stored.js';
@@ -17,11 +17,13 @@ export interface MessageServiceDeps {
 }
 
 /**
- * History's rules (SPEC 4), between the routes (which parse) and the repository (which stores): the
+ * History's rules (SPEC 4, 15), between the routes (which parse) and the repository (which stores): the
  * caller must be a member of the channel's server or a recipient of the DM (membership decides, over the
- * RPC), only the author edits, the author or the server's owner deletes (in a DM, where nobody is owner,
- * the author only), and every edit or delete is announced through the
- * per-message outbox. Order of refusals: membership (403/404) → message in this channel (404) → 403.
+ * RPC, and answers with the caller's effective permissions in the channel); reading needs READ_HISTORY
+ * there; only the author edits; the author or a holder of MANAGE_MESSAGES deletes (the owner holds every
+ * permission; in a DM nobody holds it, so the author only); and every edit or delete is announced through
+ * the per-message outbox. Order of refusals: membership (403/404) → READ_HISTORY (403) → message in this
+ * channel (404) → 403.
  */
 export interface MessageService {
   page(user: AuthenticatedUser, channelId: string, request: PageRequest): Promise<HistoryPage>;
@@ -45,7 +47,7 @@ export function createMessageService({ repository, authz, events, reactions }: M
 
   return {
     async page(user, channelId, request) {
-      await access(user, channelId);
+      requirePermission(await access(user, channelId), 'READ_HISTORY', 'read its history');
       const page = await stored(repository.page(channelId, request));
       return { ...page, messages: await stored(withMine(reactions, user.id, page.messages)) };
     },
@@ -66,11 +68,13 @@ export function createMessageService({ repository, authz, events, reactions }: M
     },
 
     async remove(user, { channelId, messageId }, correlationId) {
-      const { role } = await access(user, channelId);
+      const { permissions } = await access(user, channelId);
       const existing = await stored(repository.find(channelId, messageId));
       if (!existing) throw notFound();
       const isAuthor = existing.author.id.toHexString() === user.id;
-      if (!isAuthor && role !== 'owner') throw new AppError('FORBIDDEN', 'Only the author or the server owner can delete a message');
+      if (!isAuthor && !hasPermission(permissions, 'MANAGE_MESSAGES')) {
+        throw new AppError('FORBIDDEN', 'Deleting another member’s message needs the MANAGE_MESSAGES permission in this channel');
+      }
       brokerUp();
       const serverId = existing.serverId?.toHexString() ?? null;
       const { envelope, pending } = events.deleted({ id: messageId, channelId, serverId, deletedBy: user.id }, correlationId);

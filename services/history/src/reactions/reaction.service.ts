@@ -1,5 +1,5 @@
 import { createEnvelope, ENGAGEMENT_LIMITS, type AnyEnvelope, type AuthenticatedUser, type ReactionParams } from '@chorus/contracts';
-import { AppError, requireAccess, type AuthzClient } from '@chorus/runtime';
+import { AppError, requireAccess, requirePermission, type AuthzClient } from '@chorus/runtime';
 import type { Announcer } from '../events/announce.js';
 import type { MessageRepository } from '../messages/message.repository.js';
 import { stored } from '../stored.js';
@@ -31,7 +31,8 @@ const tooMany = () =>
 export function createReactionService({ messages, reactions, authz, announcer }: ReactionServiceDeps): ReactionService {
   /** Access to the channel and a live message in it; the server id goes into the broadcast. */
   const target = async (user: AuthenticatedUser, { channelId, messageId }: ReactionParams) => {
-    const access = requireAccess(await authz.check(user.id, channelId));
+    // Reacting is reading and answering: a message one may not read may not be reacted to (SPEC 15).
+    const access = requirePermission(requireAccess(await authz.check(user.id, channelId)), 'READ_HISTORY', 'react to its messages');
     if (!(await stored(messages.find(channelId, messageId)))) throw notFound();
     announcer.requireBroker();
     return access.channel.serverId;

@@ -1,5 +1,5 @@
 import { createEnvelope, type AnyEnvelope, type AuthenticatedUser, type ReadState, type ReadStatesQuery } from '@chorus/contracts';
-import { requireAccess, requireChannelList, type AuthzClient } from '@chorus/runtime';
+import { requireAccess, requireChannelList, requirePermission, type AuthzClient } from '@chorus/runtime';
 import type { Announcer } from '../events/announce.js';
 import { stored } from '../stored.js';
 import type { ReadStateRepository } from './read-state.repository.js';
@@ -25,7 +25,7 @@ export interface ReadStateService {
 export function createReadStateService({ readStates, unread, authz, announcer }: ReadStateServiceDeps): ReadStateService {
   return {
     async markRead(user, channelId, messageId, correlationId) {
-      requireAccess(await authz.check(user.id, channelId));
+      requirePermission(requireAccess(await authz.check(user.id, channelId)), 'READ_HISTORY', 'mark it read');
       announcer.requireBroker();
       const moved = await stored(readStates.markRead({ userId: user.id, channelId, messageId }));
       if (!moved) return;

@@ -1,12 +1,13 @@
 import amqplib from 'amqplib';
 import {
   ALL_PERMISSIONS,
-  DEFAULT_EVERYONE_PERMISSIONS,
   AuthzChannelRequest,
+  DEFAULT_EVERYONE_PERMISSIONS,
   ChannelListRequest,
   declareAuthzQueue,
   type AuthzResponse,
   type ChannelListResponse,
+  type Permission,
   type TopologyNames,
 } from '@chorus/contracts';
 
@@ -15,6 +16,8 @@ export interface StandInChannel {
   name?: string;
   ownerId: string;
   members: string[];
+  /** A member's effective permissions in the channel (SPEC 15); default `@everyone`'s. The owner has every one. */
+  permissions?: Record<string, Permission[]>;
 }
 
 export interface AuthzStandIn {
@@ -64,10 +67,10 @@ export async function startAuthzStandIn(amqpUrl: string, names: TopologyNames): 
     const channel = channels.get(req.data.channelId);
     if (!channel) return { status: 'not_found' };
     const ref = { id: req.data.channelId, serverId: channel.serverId, name: channel.name ?? 'general' };
-    if (req.data.userId === channel.ownerId) return { status: 'allowed', channel: ref, role: 'owner', permissions: [...ALL_PERMISSIONS] };
-    if (channel.members.includes(req.data.userId)) {
-      return { status: 'allowed', channel: ref, role: 'member', permissions: [...DEFAULT_EVERYONE_PERMISSIONS] };
-    }
+    const { userId } = req.data;
+    if (userId === channel.ownerId) return { status: 'allowed', channel: ref, role: 'owner', permissions: [...ALL_PERMISSIONS] };
+    const permissions = channel.permissions?.[userId] ?? [...DEFAULT_EVERYONE_PERMISSIONS];
+    if (channel.members.includes(userId)) return { status: 'allowed', channel: ref, role: 'member', permissions };
     return { status: 'not_member', channel: ref };
   };
 

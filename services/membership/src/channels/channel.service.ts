@@ -6,6 +6,7 @@ import { membershipEvent, type MembershipEvents } from '../events/membership-eve
 import type { ChannelCache } from '../authz/channel-cache.js';
 import { createPermissionChecker } from '../permissions/permission-checker.js';
 import { CHANNEL_PROJECTION, toChannel } from '../servers/server.dto.js';
+import { assertChannelSlot, type Quotas } from '../quotas/quotas.js';
 
 export interface ChannelService {
   create(serverId: string, user: AuthenticatedUser, input: CreateChannelRequest): Promise<Channel>;
@@ -16,13 +17,20 @@ export interface ChannelService {
 const channelNotFound = () => new AppError('NOT_FOUND', 'Channel not found');
 
 /** Channels of a server; every change needs MANAGE_CHANNELS (SPEC 15). Channel names need not be unique. */
-export function createChannelService(deps: { models: Models; events: MembershipEvents; channelCache: ChannelCache }): ChannelService {
-  const { models, events, channelCache } = deps;
+export function createChannelService(deps: {
+  models: Models;
+  events: MembershipEvents;
+  channelCache: ChannelCache;
+  quotas: Quotas;
+}): ChannelService {
+  const { models, events, channelCache, quotas } = deps;
   const permissions = createPermissionChecker(models);
   const manage = (serverId: string, user: AuthenticatedUser) => permissions.requirePermission(serverId, user.id, 'MANAGE_CHANNELS');
   return {
+    /** The quota is a count before the insert: concurrent creates in one server may pass it by a few (bounded by the write rate limit). */
     async create(serverId, user, input) {
       await manage(serverId, user);
+      await assertChannelSlot(models, quotas, serverId);
       const [doc] = await models.Channel.create([
         { serverId: new Types.ObjectId(serverId), name: input.name, topic: input.topic ?? '', createdAt: new Date() },
       ]);

@@ -7,6 +7,7 @@ import { channelSchema, type ChannelDoc } from '../channels/channel.schema.js';
 import { memberSchema, type MemberDoc } from '../members/member.schema.js';
 import { outboxSchema, type OutboxDoc } from '../events/outbox.schema.js';
 import { dmSchema, type DmDoc } from '../dms/dm.schema.js';
+import { inviteSchema, type InviteDoc } from '../invites/invite.schema.js';
 import { roleSchema, type RoleDoc } from '../roles/role.schema.js';
 import { overrideSchema, type OverrideDoc } from '../overrides/override.schema.js';
 import { banSchema, type BanDoc } from '../bans/ban.schema.js';
@@ -21,6 +22,7 @@ export interface Models {
   Member: Model<MemberDoc>;
   Outbox: Model<OutboxDoc>;
   Dm: Model<DmDoc>;
+  Invite: Model<InviteDoc>;
   Role: Model<RoleDoc>;
   Override: Model<OverrideDoc>;
   Ban: Model<BanDoc>;
@@ -38,6 +40,7 @@ export function createModels(conn: Connection): Models {
     Member: conn.model<MemberDoc>('Member', memberSchema),
     Outbox: conn.model<OutboxDoc>('Outbox', outboxSchema),
     Dm: conn.model<DmDoc>('Dm', dmSchema),
+    Invite: conn.model<InviteDoc>('Invite', inviteSchema),
     Role: conn.model<RoleDoc>('Role', roleSchema),
     Override: conn.model<OverrideDoc>('Override', overrideSchema),
     Ban: conn.model<BanDoc>('Ban', banSchema),

@@ -5,11 +5,18 @@ import { isDuplicateKey, type Models } from '../db/models.js';
 import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import { loadServer, serverNotFound } from '../servers/server.access.js';
 import type { PresenceReader } from './presence-reader.js';
+import { assertServerSlot, limitReached, serversOf, tooManyServers, type Quotas } from '../quotas/quotas.js';
 import { assertNotBanned, isBanned, bannedError } from '../bans/ban.check.js';
 import { createPermissionChecker } from '../permissions/permission-checker.js';
 
+/** How a join came about: `invite` may enter a private server (SPEC 14). */
+export interface JoinOptions {
+  via: 'direct' | 'invite';
+}
+
 export interface MemberService {
-  join(serverId: string, user: AuthenticatedUser, correlationId?: string): Promise<JoinResponse>;
+  /** The one join path (PUT members/@me and invite redemption): every refusal (private, quota, ban) is decided here. */
+  join(serverId: string, user: AuthenticatedUser, correlationId?: string, options?: JoinOptions): Promise<JoinResponse>;
   leave(serverId: string, user: AuthenticatedUser, correlationId?: string): Promise<void>;
   isMember(serverId: string, user: AuthenticatedUser): Promise<IsMemberResponse>;
   list(serverId: string, user: AuthenticatedUser, query: ListMembersQuery): Promise<Member[]>;
@@ -20,16 +27,37 @@ export interface MemberService {
  * concurrent joins (one insert wins, the other gets E11000 → ALREADY_MEMBER), and memberCount moves
  * with $inc only after the membership insert/delete itself succeeded.
  */
-export function createMemberService(deps: { models: Models; events: MembershipEvents; presence: PresenceReader }): MemberService {
-  const { models, events, presence } = deps;
+/**
+ * After the insert: concurrent joins by one user all passed the check before it, so whoever now sees
+ * the quota exceeded backs out (all of them may; a retry works). So no race leaves a user past it.
+ */
+async function backOutPastQuota(models: Models, quotas: Quotas, membership: { serverId: Types.ObjectId; userId: Types.ObjectId }) {
+  if ((await serversOf(models, membership.userId.toHexString())) <= quotas.serversPerUser) return;
+  await models.Member.deleteOne(membership);
+  throw limitReached(quotas.serversPerUser, tooManyServers(quotas.serversPerUser));
+}
+
+interface MemberServiceDeps {
+  models: Models;
+  events: MembershipEvents;
+  presence: PresenceReader;
+  quotas: Quotas;
+}
+
+export function createMemberService(deps: MemberServiceDeps): MemberService {
+  const { models, events, presence, quotas } = deps;
   const key = (serverId: string, userId: string) => ({ serverId: new Types.ObjectId(serverId), userId: new Types.ObjectId(userId) });
   const permissions = createPermissionChecker(models);
 
   return {
-    /** The one join path (SPEC 3, and invites of SPEC 14): refuses banned users (bans/ban.check.ts). */
-    async join(serverId, user, correlationId) {
-      await loadServer(models, serverId);
+    /** The one join path (SPEC 3, and invites of SPEC 14): refuses banned users (bans/ban.check.ts), private servers but by invite, and past the quota. */
+    async join(serverId, user, correlationId, options = { via: 'direct' }) {
+      const server = await loadServer(models, serverId);
       await assertNotBanned(models, serverId, user.id);
+      if (server.visibility === 'private' && options.via !== 'invite') {
+        throw new AppError('FORBIDDEN', 'This server is private: join it with an invite');
+      }
+      await assertServerSlot(models, quotas, user.id);
       const joinedAt = new Date();
       await events.record(membershipEvent.memberJoined(serverId, user.id, correlationId), async () => {
         try {
@@ -38,6 +66,7 @@ export function createMemberService(deps: { models: Models; events: MembershipEv
           if (isDuplicateKey(err)) throw new AppError('ALREADY_MEMBER', 'You are already a member of this server');
           throw err;
         }
+        await backOutPastQuota(models, quotas, key(serverId, user.id));
         const bumped = await models.Server.updateOne({ _id: new Types.ObjectId(serverId) }, { $inc: { memberCount: 1 } });
         if (bumped.matchedCount !== 1) {
           // The server was deleted while we joined: back out.

@@ -6,6 +6,7 @@ import { membershipEvent, type MembershipEvents } from '../events/membership-eve
 import type { PermissionChecker } from '../permissions/permission-checker.js';
 import { loadRoles, toRole } from '../permissions/permission-data.js';
 import { additions, assertBelow, assertCanGrant } from '../permissions/hierarchy.js';
+import { assertRoleSlot, type Quotas } from '../quotas/quotas.js';
 
 export interface RoleService {
   list(serverId: string, user: AuthenticatedUser): Promise<Role[]>;
@@ -23,8 +24,15 @@ const everyoneOnly = (path: string) =>
  * permissions/hierarchy.ts, and a `role.changed` event for each (gateways drop the server's cached
  * answers). Listing is open to every member (role names are shown next to members).
  */
-export function createRoleService(deps: { models: Models; events: MembershipEvents; permissions: PermissionChecker }): RoleService {
-  const { models, events, permissions } = deps;
+interface RoleServiceDeps {
+  models: Models;
+  events: MembershipEvents;
+  permissions: PermissionChecker;
+  quotas: Quotas;
+}
+
+export function createRoleService(deps: RoleServiceDeps): RoleService {
+  const { models, events, permissions, quotas } = deps;
   const findRole = async (serverId: string, roleId: string) => {
     const role = (await loadRoles(models, serverId)).find((r) => r.id === roleId);
     if (!role) throw roleNotFound();
@@ -40,6 +48,8 @@ export function createRoleService(deps: { models: Models; events: MembershipEven
 
     async create(serverId, user, input, correlationId) {
       const actor = await permissions.requirePermission(serverId, user.id, 'MANAGE_ROLES');
+      // SPEC 3: `@everyone` counts as one of the server's roles. Checked before the insert (bounded by the write limit).
+      assertRoleSlot(quotas, actor.view.roles.length);
       const position = input.position ?? 1;
       assertBelow(actor, position, 'the new role');
       const granted = input.permissions ?? [];

@@ -2,11 +2,14 @@ import type { Channel, ServerDetail, ServerSummary } from '@chorus/contracts';
 import type { ServerDoc } from './server.schema.js';
 import type { ChannelDoc } from '../channels/channel.schema.js';
 
-export type ServerFields = Pick<ServerDoc, '_id' | 'name' | 'description' | 'category' | 'ownerId' | 'memberCount' | 'createdAt'>;
+export type ServerFields = Pick<
+  ServerDoc,
+  '_id' | 'name' | 'description' | 'category' | 'ownerId' | 'memberCount' | 'createdAt' | 'visibility'
+>;
 export type ChannelFields = Pick<ChannelDoc, '_id' | 'serverId' | 'name' | 'topic'>;
 
 /** The projection that fills a ServerSummary. */
-export const SERVER_PROJECTION = { name: 1, description: 1, category: 1, ownerId: 1, memberCount: 1, createdAt: 1 } as const;
+export const SERVER_PROJECTION = { name: 1, description: 1, category: 1, ownerId: 1, memberCount: 1, createdAt: 1, visibility: 1 } as const;
 export const CHANNEL_PROJECTION = { serverId: 1, name: 1, topic: 1 } as const;
 
 export function toServerSummary(doc: ServerFields): ServerSummary {
@@ -18,6 +21,7 @@ export function toServerSummary(doc: ServerFields): ServerSummary {
     ownerId: doc.ownerId.toHexString(),
     memberCount: Math.max(0, doc.memberCount ?? 0),
     createdAt: doc.createdAt.toISOString(),
+    visibility: doc.visibility ?? 'public',
   };
 }
 

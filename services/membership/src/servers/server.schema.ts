@@ -10,6 +10,8 @@ export interface ServerDoc {
   /** Kept with $inc on join/leave; the unique (serverId, userId) index makes each change happen once. */
   memberCount: number;
   createdAt: Date;
+  /** SPEC 14. Servers written before visibility existed have none and are public. */
+  visibility?: 'public' | 'private';
 }
 
 export const serverSchema = new Schema<ServerDoc>(
@@ -20,6 +22,7 @@ export const serverSchema = new Schema<ServerDoc>(
     ownerId: { type: Schema.Types.ObjectId, required: true },
     memberCount: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },
+    visibility: { type: String, enum: ['public', 'private'], default: 'public' },
   },
   { versionKey: false, collection: 'servers' },
 );

@@ -9,6 +9,8 @@ import type {
 } from '@chorus/contracts';
 import { AppError, type Logger } from '@chorus/runtime';
 import type { Models } from '../db/models.js';
+import type { ServerDoc } from './server.schema.js';
+import { assertServerSlot, type Quotas } from '../quotas/quotas.js';
 import type { CategoryRepository } from '../categories/category.repository.js';
 import { membershipEvent, type MembershipEvents } from '../events/membership-events.js';
 import type { ChannelCache } from '../authz/channel-cache.js';
@@ -20,7 +22,8 @@ import { deleteServerContents } from './server-contents.js';
 export interface ServerService {
   create(owner: AuthenticatedUser, input: CreateServerRequest, correlationId?: string): Promise<ServerDetail>;
   explore(query: ExploreServersQuery, viewer: AuthenticatedUser | undefined): Promise<ServerSummary[]>;
-  get(serverId: string): Promise<ServerDetail>;
+  /** A private server is shown to its members only (anyone else: NOT_FOUND, its existence is not revealed). */
+  get(serverId: string, viewer: AuthenticatedUser | undefined): Promise<ServerDetail>;
   update(serverId: string, user: AuthenticatedUser, patch: UpdateServerRequest): Promise<ServerDetail>;
   remove(serverId: string, user: AuthenticatedUser, correlationId?: string): Promise<void>;
 }
@@ -28,14 +31,17 @@ export interface ServerService {
 /** The most servers `member=@me` looks at (a user's own servers; Discord caps membership at 200). */
 const MAX_OWN_SERVERS = 1_000;
 
-export function createServerService(deps: {
+interface ServerServiceDeps {
   models: Models;
   categories: CategoryRepository;
   events: MembershipEvents;
   channelCache: ChannelCache;
   logger: Logger;
-}): ServerService {
-  const { models, categories, events, channelCache, logger } = deps;
+  quotas: Quotas;
+}
+
+export function createServerService(deps: ServerServiceDeps): ServerService {
+  const { models, categories, events, channelCache, logger, quotas } = deps;
   const permissions = createPermissionChecker(models);
 
   const channelsOf = (serverId: Types.ObjectId) => models.Channel.find({ serverId }, CHANNEL_PROJECTION).sort({ _id: 1 }).lean();
@@ -47,16 +53,14 @@ export function createServerService(deps: {
      * up front so the owner's member.joined can be recorded before anything is written.
      */
     async create(owner, input, correlationId) {
+      await assertServerSlot(models, quotas, owner.id);
       const category = input.category ? await categories.resolve(input.category) : null;
       const ownerId = new Types.ObjectId(owner.id);
       const serverId = new Types.ObjectId();
       const now = new Date();
+      const doc = { _id: serverId, name: input.name, description: input.description ?? '', category, ownerId, createdAt: now };
       const server = await events.record(membershipEvent.memberJoined(serverId.toHexString(), owner.id, correlationId), () =>
-        insertServer(
-          models,
-          { _id: serverId, name: input.name, description: input.description ?? '', category, ownerId, createdAt: now },
-          owner.username,
-        ),
+        insertServer(models, { ...doc, visibility: input.visibility ?? 'public' }, owner.username),
       );
       return toServerDetail(server, await channelsOf(serverId));
     },
@@ -68,8 +72,9 @@ export function createServerService(deps: {
       return docs.map(toServerSummary);
     },
 
-    async get(serverId) {
+    async get(serverId, viewer) {
       const server = await loadServer(models, serverId);
+      if (server.visibility === 'private' && !(viewer && (await isMemberOf(models, server._id, viewer.id)))) throw serverNotFound();
       return toServerDetail(server, await channelsOf(server._id));
     },
 
@@ -79,6 +84,7 @@ export function createServerService(deps: {
       const set: Record<string, unknown> = {};
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.description !== undefined) set.description = patch.description;
+      if (patch.visibility !== undefined) set.visibility = patch.visibility;
       if (patch.category !== undefined) set.category = patch.category === null ? null : await categories.resolve(patch.category);
       const updated = await models.Server.findOneAndUpdate(
         { _id: new Types.ObjectId(serverId) },
@@ -124,6 +130,9 @@ export function createServerService(deps: {
   };
 }
 
+const isMemberOf = async (models: Models, serverId: Types.ObjectId, userId: string) =>
+  (await models.Member.exists({ serverId, userId: new Types.ObjectId(userId) })) !== null;
+
 /** The `explore` query's filter; `undefined` when the named category does not exist (nothing matches). */
 async function exploreFilter(
   models: Models,
@@ -144,16 +153,15 @@ async function exploreFilter(
       .limit(MAX_OWN_SERVERS)
       .lean();
     filter._id = { $in: mine.map((m) => m.serverId) };
+  } else {
+    // SPEC 14: private servers are listed only among the caller's own. `$ne` also matches servers from before visibility.
+    filter.visibility = { $ne: 'private' };
   }
   return filter;
 }
 
 /** Server, its `general` channel and the owner's membership: three inserts, the earlier undone (best effort) if a later one fails. */
-async function insertServer(
-  models: Models,
-  server: { _id: Types.ObjectId; name: string; description: string; category: string | null; ownerId: Types.ObjectId; createdAt: Date },
-  ownerName: string,
-) {
+async function insertServer(models: Models, server: Omit<ServerDoc, 'memberCount'>, ownerName: string) {
   const { _id: serverId, ownerId, createdAt: now } = server;
   const [created] = await models.Server.create([{ ...server, memberCount: 1 }]);
   if (!created) throw new Error('server not created');

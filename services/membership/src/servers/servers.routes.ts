@@ -27,7 +27,7 @@ export function serversRoutes(deps: { servers: ServerService; auth: RequestHandl
 
   router.get('/api/servers/:serverId', optionalAuth, async (req, res) => {
     const { serverId } = parseOrThrow(ServerIdParams, req.params);
-    res.json(await servers.get(serverId));
+    res.json(await servers.get(serverId, res.locals.user === undefined ? undefined : currentUser(res)));
   });
 
   router.patch('/api/servers/:serverId', auth, async (req, res) => {
