@@ -4,6 +4,7 @@ import { ChannelJoinAckSchema, MessageSendAckSchema, parseEnvelope, topologyName
 import { isolated } from '../../../test/support/isolated.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { closeClients, connectClient, record, request, startGateway, type Client, type RunningGateway } from './support/gateway-harness.js';
+import { channelRoom } from '../src/types.js';
 import {
   newUser,
   signToken,
