@@ -3,6 +3,7 @@
 // this. Measured in the same run, on the same broker, at the workload's rate and message size, with a
 // consumer acking as history does; nothing else of Chorus involved.
 import amqplib from 'amqplib';
+import { durableQueueArguments, queuePolicy, type QueueType } from '@chorus/contracts';
 import { summarize, sleep, type LatencySummary } from './stats.js';
 
 export interface BrokerFloorResult {
@@ -20,12 +21,13 @@ export interface BrokerFloorResult {
 export async function measureBrokerFloor(
   amqpUrl: string,
   queue: string,
-  opts: { rate: number; bytes: number; durationMs: number; warmupMs: number },
+  /** `queueType`: the type of the queue Chorus's messages go to (AMQP_QUEUE_TYPE, quorum by default). */
+  opts: { rate: number; bytes: number; durationMs: number; warmupMs: number; queueType?: QueueType },
 ): Promise<BrokerFloorResult> {
   const conn = await amqplib.connect(amqpUrl, { noDelay: true });
   try {
     const ch = await conn.createConfirmChannel();
-    await ch.assertQueue(queue, { durable: true });
+    await ch.assertQueue(queue, { durable: true, arguments: durableQueueArguments(queuePolicy(opts.queueType ?? 'quorum'), false) });
     const consumer = await conn.createChannel();
     await consumer.prefetch(1_000);
     await consumer.consume(queue, (m) => m && consumer.ack(m));

@@ -322,6 +322,8 @@ async function benchBrokerFloor(): Promise<void> {
     bytes: 600,
     durationMs: 8_000,
     warmupMs: 1_000,
+    // The type of queue the services' messages go to (they read the same variable; quorum by default).
+    queueType: process.env.AMQP_QUEUE_TYPE === 'classic' ? 'classic' : 'quorum',
   });
 }
 

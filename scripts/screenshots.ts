@@ -65,13 +65,28 @@ async function setUp(ada: Page, bob: Page): Promise<void> {
   await ada.getByRole('complementary', { name: 'Members' }).getByText(names.bob).waitFor();
 }
 
+/** Issue 13: Ada makes an invite link (its path is returned) and a "Moderators" role. */
+async function community(ada: Page): Promise<string> {
+  await ada.getByRole('button', { name: 'Create invite' }).click();
+  const dialog = ada.getByRole('dialog', { name: 'Invite people' });
+  await dialog.getByRole('button', { name: 'Generate link' }).click();
+  const link = new URL(await dialog.getByRole('textbox', { name: 'Invite link' }).inputValue());
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await ada.getByRole('link', { name: 'Server settings' }).click();
+  await ada.getByRole('textbox', { name: 'New role name' }).fill('Moderators');
+  await ada.getByRole('button', { name: 'Create role' }).click();
+  await ada.getByRole('group', { name: 'Role Moderators' }).getByRole('checkbox', { name: 'Kick members' }).check();
+  await ada.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name: '#general' }).click();
+  return link.pathname;
+}
+
 async function shoot(page: Page, name: string): Promise<void> {
   await page.mouse.move(0, 0);
   await page.screenshot({ path: join(OUT, `${name}.png`) });
   process.stdout.write(`docs/screenshots/${name}.png\n`);
 }
 
-async function screens(browser: Browser, scheme: 'light' | 'dark', ada: Page, bob: Page): Promise<void> {
+async function screens(browser: Browser, scheme: 'light' | 'dark', ada: Page, bob: Page, invitePath: string): Promise<void> {
   const login = await open(browser, scheme);
   await login.goto('/');
   await login.getByRole('textbox', { name: 'Username' }).waitFor();
@@ -84,6 +99,14 @@ async function screens(browser: Browser, scheme: 'light' | 'dark', ada: Page, bo
     .getByRole('link', { name: new RegExp(serverName) })
     .waitFor();
   await shoot(bob, `explore-${scheme}`);
+  await login.goto(invitePath);
+  await login.getByRole('button', { name: 'Join server' }).waitFor();
+  await shoot(login, `invite-${scheme}`);
+  await ada.getByRole('link', { name: 'Server settings' }).click();
+  await ada.getByRole('button', { name: 'Moderators', exact: true }).click();
+  await ada.getByRole('group', { name: 'Role Moderators' }).waitFor();
+  await shoot(ada, `roles-${scheme}`);
+  await ada.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name: '#general' }).click();
 }
 
 const browser = await chromium.launch({
@@ -93,12 +116,13 @@ const browser = await chromium.launch({
 try {
   const [ada, bob] = [await open(browser, 'light'), await open(browser, 'light')];
   await setUp(ada, bob);
-  await screens(browser, 'light', ada, bob);
+  const invitePath = await community(ada);
+  await screens(browser, 'light', ada, bob, invitePath);
   const [adaDark, bobDark] = [await open(browser, 'dark'), await open(browser, 'dark')];
   await enter(adaDark, 'ada', 'Log in');
   await adaDark.getByRole('navigation', { name: 'Servers' }).getByRole('link', { name: serverName }).click();
   await enter(bobDark, 'bob', 'Log in');
-  await screens(browser, 'dark', adaDark, bobDark);
+  await screens(browser, 'dark', adaDark, bobDark, invitePath);
 } finally {
   await browser.close();
 }

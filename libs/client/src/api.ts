@@ -32,6 +32,7 @@ import {
   type UpdateServerRequest,
 } from '@chorus/contracts';
 import type { z } from 'zod';
+import { moderationApi, rolesApi } from './community.js';
 import { Http, type HttpOptions } from './http.js';
 import { toSession, type Session } from './session.js';
 import { ChorusSocket, type SocketOptions } from './socket.js';
@@ -142,6 +143,10 @@ export class ChorusClient {
     redeem: (code: string) => this.http.request('POST', `/api/invites/${enc(code)}`, RedeemInviteResponse),
     revoke: (code: string) => this.http.request('DELETE', `/api/invites/${enc(code)}`, undefined),
   };
+
+  /** SPEC 15 (community.ts): roles and overrides; the caller's permissions, kick and ban. */
+  readonly roles = rolesApi(this);
+  readonly moderation = moderationApi(this);
 
   /** SPEC 4: history, newest first. */
   readonly messages = {

@@ -16,6 +16,7 @@ export * from './realtime/presence.js';
 export * from './broker/events.js';
 export * from './broker/envelope.js';
 export * from './broker/topology.js';
+export * from './broker/queue-policy.js';
 export * from './broker/rpc.js';
 export * from './presence-keys.js';
 export * from './openapi/index.js';

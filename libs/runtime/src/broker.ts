@@ -3,16 +3,19 @@ import type { ConfirmChannel } from 'amqplib';
 import { encodeEnvelope, routingKey, type AnyEnvelope, type Envelope, type TopologyNames } from '@chorus/contracts';
 import type { Logger } from './logger.js';
 import { AppError } from './http/app-error.js';
+import { splitUrls } from './config.js';
 
 export type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 export type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 
 /**
  * A broker connection that reconnects by itself (every second) and re-runs each channel's setup
- * (topology, consumers) on every reconnect. Errors are logged, never thrown at the process.
+ * (topology, consumers) on every reconnect. Errors are logged, never thrown at the process. `url` may
+ * name several nodes of a cluster separated by commas: amqp-connection-manager tries them in turn
+ * (round robin) on every reconnect, so losing one node moves the connection to the next.
  */
 export function connectBroker(url: string, logger: Logger, connectionName: string): AmqpConnectionManager {
-  const connection = amqp.connect([url], {
+  const connection = amqp.connect(splitUrls(url), {
     reconnectTimeInSeconds: 1,
     heartbeatIntervalInSeconds: 10,
     connectionOptions: { noDelay: true, clientProperties: { connection_name: connectionName } },
@@ -69,17 +72,48 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   const { connection, names, logger } = options;
   const maxInFlight = options.maxInFlight ?? 10_000;
   let inFlight = 0;
-  const channel: ChannelWrapper = connection.createChannel({
-    name: 'publisher',
-    confirm: true,
-    json: false,
-    publishTimeout: 5_000,
-    setup: async (ch: ConfirmChannel) => {
-      await ch.assertExchange(names.eventsExchange, 'topic', { durable: true });
-      if (options.setup) await options.setup(ch);
-    },
-  });
-  channel.on('error', (err) => logger.warn({ err }, 'publisher channel error'));
+  let closed = false;
+  /** The amqplib channel under the current wrapper, while it is open. */
+  let live: ConfirmChannel | undefined;
+  let reopenTimer: NodeJS.Timeout | undefined;
+  const open = (): ChannelWrapper => {
+    const wrapper: ChannelWrapper = connection.createChannel({
+      name: 'publisher',
+      confirm: true,
+      json: false,
+      publishTimeout: 5_000,
+      setup: async (ch: ConfirmChannel) => {
+        live = ch;
+        ch.on('close', () => {
+          if (live === ch) live = undefined;
+          reopenIfOrphaned();
+        });
+        await ch.assertExchange(names.eventsExchange, 'topic', { durable: true });
+        if (options.setup) await options.setup(ch);
+      },
+    });
+    wrapper.on('error', (err) => logger.warn({ err }, 'publisher channel error'));
+    return wrapper;
+  };
+  /**
+   * amqp-connection-manager opens a new channel only after a reconnect: a channel the broker closed on
+   * its own (a failed declaration, e.g. PRECONDITION_FAILED on an existing queue) would leave the
+   * publisher without one for good. A second later, if the connection is up and no channel is open, a
+   * fresh wrapper is made (what the old one still held fails as "outcome unknown").
+   */
+  const reopenIfOrphaned = () => {
+    if (closed || reopenTimer) return;
+    reopenTimer = setTimeout(() => {
+      reopenTimer = undefined;
+      if (closed || live || !connection.isConnected()) return;
+      logger.warn('publisher channel closed by the broker; opening a fresh one');
+      const old = channel;
+      channel = open();
+      void old.close().catch(() => undefined);
+    }, 1_000);
+    reopenTimer.unref();
+  };
+  let channel = open();
 
   return {
     get inFlight() {
@@ -108,6 +142,10 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
         inFlight--;
       }
     },
-    close: () => channel.close(),
+    close: () => {
+      closed = true;
+      if (reopenTimer) clearTimeout(reopenTimer);
+      return channel.close();
+    },
   };
 }

@@ -2,7 +2,15 @@ import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@chorus/contracts';
+import {
+  DEFAULT_DELIVERY_LIMIT,
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_ISSUER,
+  queuePolicy,
+  topologyNames,
+  type QueueType,
+  type TopologyNames,
+} from '@chorus/contracts';
 import { redisClusterNodes } from './redis.js';
 
 /** Raised when the environment is invalid; its message names every bad variable. */
@@ -41,6 +49,26 @@ export const env = {
         },
         `must be a URL with protocol ${protocols.join(' or ')}`,
       ),
+  /**
+   * One URL, or several separated by commas (the nodes of a cluster, tried in turn): each must have one
+   * of `protocols`. Kept as the text; `splitUrls` turns it into the list.
+   */
+  urlList: (fallback: string, protocols: string[]) =>
+    z
+      .string()
+      .default(fallback)
+      .refine(
+        (v) =>
+          splitUrls(v).length > 0 &&
+          splitUrls(v).every((u) => {
+            try {
+              return protocols.includes(new URL(u).protocol);
+            } catch {
+              return false;
+            }
+          }),
+        `must be one URL, or several separated by commas, each with protocol ${protocols.join(' or ')}`,
+      ),
   str: (fallback: string) => z.string().min(1).default(fallback),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A name safe to use in queue names and Redis keys. */
@@ -59,6 +87,14 @@ export const env = {
       .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9_-]')
       .default(() => defaultInstanceId()),
 };
+
+/** `a,b , c` → `['a','b','c']` (empty parts dropped). */
+export function splitUrls(list: string): string[] {
+  return list
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
+}
 
 /** `<hostname>-<pid>`, reduced to the characters a queue name and an engine.io id prefix may hold. */
 export function defaultInstanceId(host = hostname(), pid = process.pid): string {
@@ -102,7 +138,12 @@ export const commonEnv = {
   REDIS_URL: env.url('redis://127.0.0.1:6379', ['redis:', 'rediss:']),
   /** Seed nodes of a Redis Cluster (`host:port,...`); unset: the one Redis of REDIS_URL. */
   REDIS_CLUSTER_NODES: redisClusterNodes(),
-  AMQP_URL: env.url('amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
+  /** One broker, or the nodes of a RabbitMQ cluster separated by commas (the connection tries them in turn). */
+  AMQP_URL: env.urlList('amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
+  /** Type of the durable work queues (history, broadcasts, DM activity and their DLQs): see libs/contracts queue-policy.ts. */
+  AMQP_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
+  /** Quorum queues: deliveries of one message before the broker dead-letters it (`x-delivery-limit`). */
+  AMQP_DELIVERY_LIMIT: env.int(DEFAULT_DELIVERY_LIMIT, 1, 1_000),
   /** Prefix of every exchange and queue name (tests isolate runs with it, as with a vhost). */
   AMQP_PREFIX: env.prefix('chorus'),
   LOG_LEVEL: env.logLevel(),
@@ -124,4 +165,9 @@ export function loadConfigOrExit<T>(service: string, load: () => T): T {
     process.stderr.write(`${service}: ${err.message}\n`);
     process.exit(2);
   }
+}
+
+/** The broker names and queue policy of a service, from its parsed configuration (once per process). */
+export function brokerNames(config: { AMQP_PREFIX: string; AMQP_QUEUE_TYPE: QueueType; AMQP_DELIVERY_LIMIT: number }): TopologyNames {
+  return topologyNames(config.AMQP_PREFIX, queuePolicy(config.AMQP_QUEUE_TYPE, config.AMQP_DELIVERY_LIMIT));
 }

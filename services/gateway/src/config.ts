@@ -16,6 +16,8 @@ const schema = z.object({
   REDIS_CLUSTER_NODES: commonEnv.REDIS_CLUSTER_NODES,
   AMQP_URL: commonEnv.AMQP_URL,
   AMQP_PREFIX: commonEnv.AMQP_PREFIX,
+  AMQP_QUEUE_TYPE: commonEnv.AMQP_QUEUE_TYPE,
+  AMQP_DELIVERY_LIMIT: commonEnv.AMQP_DELIVERY_LIMIT,
   REDIS_PREFIX: env.prefix('chorus:'),
   LOG_LEVEL: commonEnv.LOG_LEVEL,
   JWT_ISSUER: commonEnv.JWT_ISSUER,

@@ -1,5 +1,6 @@
-import { HISTORY_BINDINGS, declareWorkQueue, topologyNames } from '@chorus/contracts';
+import { HISTORY_BINDINGS, declareWorkQueue } from '@chorus/contracts';
 import {
+  brokerNames,
   connectBroker,
   createAuthzClient,
   createEventPublisher,
@@ -37,7 +38,7 @@ export interface GatewayService extends RunningService {
  * Returns at once; `ready` resolves once Redis is up and both consumers are attached.
  */
 export function createGatewayService(config: GatewayConfig, logger: Logger): GatewayService {
-  const names = topologyNames(config.AMQP_PREFIX);
+  const names = brokerNames(config);
   const connectionName = `chorus-gateway:${config.GATEWAY_ID}`;
   const redis = createRedisClients({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, logger, connectionName);
   const broker = connectBroker(config.AMQP_URL, logger, connectionName);

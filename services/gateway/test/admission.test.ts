@@ -165,6 +165,39 @@ describe('send admission (a user script, then a channel script)', () => {
     expect(await redisA.zcard(userSendKeys(iso.redisPrefix, user, undefined)[0])).toBe(1);
   });
 
+  it('a reservation nobody settles (its gateway died mid-send) is taken over by a retry: the same message, not a second one', async () => {
+    const user = newId();
+    // Gateways that give up on an unsettled reservation after 300 ms instead of 6 s.
+    const [dying, retrying] = [redisA, redisB].map((r) => createAdmission({ ...options(r), takeoverMs: 300 }));
+    const { id: _id, createdAt: _at, ...draft } = messageFor('0'.repeat(24), user, 'orphan');
+    const first = await dying!.admit(user, room, 'orphan', draft);
+    if (first.kind !== 'ok') throw new Error('not admitted');
+    // Its publish may have left; its gateway never comes back to commit, release or mark it unknown.
+    expect(await retrying!.admit(user, room, 'orphan', draft)).toEqual({ kind: 'pending' });
+    const original: Message = { ...draft, id: first.id, createdAt: first.createdAt };
+    const takeover = await waitFor(async () => {
+      const r = await retrying!.admit(user, room, 'orphan', { ...draft, content: 'edited while retrying' });
+      return r.kind === 'pending' ? undefined : r;
+    }, 'the reservation to be taken over');
+    expect(takeover).toEqual({ kind: 'republish', message: original });
+    // The taker now owns it: a concurrent retry waits, and its commit makes the nonce replay the original.
+    expect(await dying!.admit(user, room, 'orphan', draft)).toEqual({ kind: 'pending' });
+    await retrying!.commit(user, 'orphan', original, 'b');
+    expect(await dying!.admit(user, room, 'orphan', draft)).toEqual({ kind: 'duplicate', message: original });
+    expect(await redisA.zcard(userSendKeys(iso.redisPrefix, user, undefined)[0])).toBe(1);
+  });
+
+  it('without a draft (or before the takeover time) a reservation stays pending', async () => {
+    const user = newId();
+    const first = await gatewayA.admit(user, room, 'no-draft');
+    if (first.kind !== 'ok') throw new Error('not admitted');
+    const quick = createAdmission({ ...options(redisB), takeoverMs: 1 });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await quick.admit(user, room, 'no-draft')).toEqual({ kind: 'pending' });
+    await gatewayA.release(user, room, first.id, 'no-draft');
+    expect((await quick.admit(user, room, 'no-draft')).kind).toBe('ok');
+  });
+
   it('a republish that fails again goes back to unknown, so the next retry republishes again', async () => {
     const user = newId();
     const first = await gatewayA.admit(user, room, 'twice');

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { Express } from 'express';
 import type { Connection } from 'mongoose';
-import { topologyNames } from '@chorus/contracts';
 import {
   assertMigrated,
+  brokerNames,
   closeServer,
   connectBroker,
   connectMongo,
@@ -46,7 +46,7 @@ export interface HistoryService extends RunningService {
  */
 export function createHistoryService(config: HistoryConfig, logger: Logger): HistoryService {
   let shuttingDown = false;
-  const names = topologyNames(config.AMQP_PREFIX);
+  const names = brokerNames(config);
   const metrics = createMetrics('history');
   const mongo = connectMongo(config.MONGODB_URI, logger);
   const models = messageModels(mongo.conn);

@@ -1,5 +1,6 @@
-import { topologyNames, declareExchanges, type TopologyNames } from '@chorus/contracts';
+import { declareExchanges, type TopologyNames } from '@chorus/contracts';
 import {
+  brokerNames,
   connectBroker,
   assertMigrated,
   connectMongo,
@@ -40,7 +41,7 @@ export interface Infrastructure {
 
 /** Opens MongoDB, Redis and RabbitMQ connections (each reconnects by itself). Does not wait for them. */
 export function connectInfrastructure(config: MembershipConfig, logger: Logger): Infrastructure {
-  const names = topologyNames(config.AMQP_PREFIX);
+  const names = brokerNames(config);
   const mongo = connectMongo(config.MONGODB_URI, logger);
   const models = createModels(mongo.conn);
   // No offline queue: while Redis is down, login fails fast with 503 instead of hanging.

@@ -10,9 +10,13 @@ const ServerLayout = lazy(() => import('../features/servers/ServerLayout'));
 const ServerIndex = lazy(() => import('../features/servers/ServerLayout').then((m) => ({ default: m.ServerIndex })));
 const ChannelPage = lazy(() => import('../features/messages/ChannelPage'));
 const DmPage = lazy(() => import('../features/dms/DmPage'));
+const InvitePage = lazy(() => import('../features/invites/InvitePage'));
+const ServerSettings = lazy(() => import('../features/settings/ServerSettings'));
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  // Public: the preview needs no account (SPEC 14); joining sends a signed-out visitor to /login and back.
+  { path: '/invite/:code', element: <InvitePage /> },
   {
     path: '/',
     element: <AppShell />,
@@ -26,6 +30,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <ServerIndex /> },
           { path: 'channels/:channelId', element: <ChannelPage />, loader: channelLoader },
+          { path: 'settings', element: <ServerSettings /> },
         ],
       },
       { path: 'dms/:channelId', element: <DmPage /> },

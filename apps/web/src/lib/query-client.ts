@@ -21,6 +21,15 @@ export const keys = {
   server: (serverId: string) => ['server', serverId] as const,
   isMember: (serverId: string) => ['server', serverId, 'isMember'] as const,
   members: (serverId: string) => ['server', serverId, 'members'] as const,
+  /** SPEC 15: the caller's `{isMember, permissions, roleIds}` in a server (members/@me). */
+  access: (serverId: string) => ['server', serverId, 'access'] as const,
+  /** The same, in one channel (after its overrides): `?channelId=`. */
+  channelAccess: (serverId: string, channelId: string) => ['server', serverId, 'access', channelId] as const,
+  overrides: (serverId: string, channelId: string) => ['server', serverId, 'overrides', channelId] as const,
+  roles: (serverId: string) => ['server', serverId, 'roles'] as const,
+  bans: (serverId: string) => ['server', serverId, 'bans'] as const,
+  invites: (serverId: string) => ['server', serverId, 'invites'] as const,
+  invite: (code: string) => ['invite', code] as const,
   messages: (channelId: string) => ['messages', channelId] as const,
   dms: ['dms'] as const,
   people: (q: string) => ['people', q] as const,

@@ -1,3 +1,5 @@
+import { assertDurableQueue, queuePolicy, type QueuePolicy, type TopologyChannel } from './queue-policy.js';
+
 /**
  * The RabbitMQ topology, declared by every service from this one module on every (re)connect.
  *
@@ -26,9 +28,14 @@
  *   <queue>.dlq             durable  ← what a consumer of <queue> rejected (invalid envelopes)
  *
  * `p` is the prefix (default `chorus`): tests give each run its own prefix, as they would a vhost.
+ * The durable work queues and their DLQs are quorum queues with a delivery limit, or classic queues,
+ * as the names' `queues` policy says (`AMQP_QUEUE_TYPE`; see queue-policy.ts); the exclusive queues and
+ * the authorization queue are always classic.
  */
 export interface TopologyNames {
   prefix: string;
+  /** The type of the durable work queues (and what this process learnt about existing ones). */
+  queues: QueuePolicy;
   eventsExchange: string;
   deadLetterExchange: string;
   historyQueue: string;
@@ -39,9 +46,10 @@ export interface TopologyNames {
   dlq(queue: string): string;
 }
 
-export function topologyNames(prefix = 'chorus'): TopologyNames {
+export function topologyNames(prefix = 'chorus', queues: QueuePolicy = queuePolicy()): TopologyNames {
   return {
     prefix,
+    queues,
     eventsExchange: `${prefix}.events`,
     deadLetterExchange: `${prefix}.dlx`,
     historyQueue: `${prefix}.history.events`,
@@ -74,13 +82,6 @@ export const DM_ACTIVITY_BINDINGS = ['dm.activity.*'] as const;
 /** How long an authorization request may wait in its queue before RabbitMQ drops it (the caller times out first). */
 export const AUTHZ_REQUEST_TTL_MS = 5_000;
 
-/** The subset of an amqplib channel the declarations need (amqplib's Channel and ConfirmChannel both fit). */
-export interface TopologyChannel {
-  assertExchange(name: string, type: string, options?: Record<string, unknown>): Promise<unknown>;
-  assertQueue(name: string, options?: Record<string, unknown>): Promise<unknown>;
-  bindQueue(queue: string, exchange: string, pattern: string): Promise<unknown>;
-}
-
 /** Exchanges every service publishes to. */
 export async function declareExchanges(ch: TopologyChannel, n: TopologyNames): Promise<void> {
   await ch.assertExchange(n.eventsExchange, 'topic', { durable: true });
@@ -89,15 +90,16 @@ export async function declareExchanges(ch: TopologyChannel, n: TopologyNames): P
 
 /**
  * A durable work queue with its dead-letter queue: a message the consumer rejects (`nack` without
- * requeue) goes to `<queue>.dlq` and nowhere else, so a bad envelope can never loop.
+ * requeue) goes to `<queue>.dlq` and nowhere else, so a bad envelope can never loop. A quorum queue
+ * also dead-letters there a message delivered more than `n.queues.deliveryLimit` times.
  */
 export async function declareWorkQueue(ch: TopologyChannel, n: TopologyNames, queue: string, bindings: readonly string[]): Promise<void> {
   await declareExchanges(ch, n);
   const dlq = n.dlq(queue);
-  await ch.assertQueue(dlq, { durable: true });
+  await assertDurableQueue(ch, n.queues, dlq, { deliveryLimit: false });
   await ch.bindQueue(dlq, n.deadLetterExchange, dlq);
-  await ch.assertQueue(queue, {
-    durable: true,
+  await assertDurableQueue(ch, n.queues, queue, {
+    deliveryLimit: true,
     arguments: { 'x-dead-letter-exchange': n.deadLetterExchange, 'x-dead-letter-routing-key': dlq },
   });
   for (const pattern of bindings) await ch.bindQueue(queue, n.eventsExchange, pattern);
@@ -108,7 +110,7 @@ export async function declareGatewayMembershipQueue(ch: TopologyChannel, n: Topo
   await declareExchanges(ch, n);
   const queue = n.gatewayMembershipQueue(instanceId);
   const dlq = n.dlq(n.gatewayMembershipQueue('all'));
-  await ch.assertQueue(dlq, { durable: true });
+  await assertDurableQueue(ch, n.queues, dlq, { deliveryLimit: false });
   await ch.bindQueue(dlq, n.deadLetterExchange, dlq);
   await ch.assertQueue(queue, {
     exclusive: true,

@@ -102,6 +102,13 @@ export const ChannelIdParams = z.strictObject({ serverId: ObjectIdString, channe
 export const IsMemberResponse = z.object({ isMember: z.boolean(), permissions: z.array(Permission), roleIds: z.array(ObjectIdString) });
 export type IsMemberResponse = z.infer<typeof IsMemberResponse>;
 
+/**
+ * GET …/members/@me?channelId=<id>: `permissions` are then the caller's in that channel, after its
+ * overrides (the web client disables its composer without SEND_MESSAGES there). Unknown channel → 404.
+ */
+export const MemberAccessQuery = z.strictObject({ channelId: ObjectIdString.optional() });
+export type MemberAccessQuery = z.infer<typeof MemberAccessQuery>;
+
 /** GET /api/servers/:serverId/members?limit=&after=<userId> — in join order. */
 export const ListMembersQuery = z.strictObject({
   limit: queryInt(LIMITS.listPageMin, LIMITS.listPageMax, LIMITS.listPageDefault),

@@ -1,4 +1,10 @@
-import { GATEWAY_BROADCAST_BINDINGS, declareGatewayMembershipQueue, declareWorkQueue, type TopologyNames } from '@chorus/contracts';
+import {
+  GATEWAY_BROADCAST_BINDINGS,
+  declareGatewayMembershipQueue,
+  declareWorkQueue,
+  workQueueDeliveryLimit,
+  type TopologyNames,
+} from '@chorus/contracts';
 import { createConsumer, envelopeDecoder, type AmqpConnectionManager, type Consumer, type Logger } from '@chorus/runtime';
 import { broadcastHistoryEvent } from '../broadcast/broadcast.js';
 import { applyMembershipEvent, type MembershipDeps } from '../membership/apply.js';
@@ -48,6 +54,8 @@ export function startGatewayConsumers(
       await declareWorkQueue(ch, names, names.gatewayBroadcastQueue, GATEWAY_BROADCAST_BINDINGS);
       return names.gatewayBroadcastQueue;
     },
+    // A quorum queue counts deliveries: a relay that failed (Redis away) is tried again, not dropped.
+    deliveryLimit: workQueueDeliveryLimit(names.queues, names.gatewayBroadcastQueue),
     handle: ({ value }) => broadcastHistoryEvent(deps.io, value, logger),
   });
   return { membership, broadcast };

@@ -12,7 +12,7 @@ import {
 import { AppError, PublishOutcomeUnknown, type EventPublisher, type Logger } from '@chorus/runtime';
 import { NEEDS, type AllowedChannel, type Authorize } from '../channels/authorize.js';
 import { ackError, fail, failure } from '../socket/ack.js';
-import type { Admission } from './admission.js';
+import type { Admission, MessageDraft } from './admission.js';
 import type { InFlight } from './inflight.js';
 
 export interface SendDeps {
@@ -62,10 +62,10 @@ export function createSendMessage(deps: SendDeps): (user: Sender, payload: unkno
   const sleep = deps.sleep ?? defaultSleep;
   const count = deps.count ?? (() => undefined);
 
-  const admit = async (userId: string, channelId: string, nonce: string | undefined) => {
+  const admit = async (userId: string, channelId: string, nonce: string | undefined, draft: MessageDraft) => {
     const deadline = Date.now() + pendingWaitMs;
     for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
-      const result = await admission.admit(userId, channelId, nonce);
+      const result = await admission.admit(userId, channelId, nonce, draft);
       if (result.kind !== 'pending') return result;
       if (Date.now() + delay > deadline) return result;
       await sleep(delay);
@@ -88,7 +88,16 @@ export function createSendMessage(deps: SendDeps): (user: Sender, payload: unkno
     const { channelId, content, nonce } = parsed.data;
 
     const channel = await deps.authorize(user.id, channelId, NEEDS.send);
-    const admitted = await admit(user.id, channel.id, nonce);
+    const draft: MessageDraft = {
+      channelId: channel.id,
+      serverId: channel.serverId,
+      author: { id: user.id, username: user.username, displayName: user.displayName, avatarUrl: user.avatarUrl },
+      content,
+      ...(nonce !== undefined ? { nonce } : {}),
+      editedAt: null,
+      reactions: [],
+    };
+    const admitted = await admit(user.id, channel.id, nonce, draft);
     let message: Message;
     switch (admitted.kind) {
       case 'duplicate':
@@ -102,17 +111,7 @@ export function createSendMessage(deps: SendDeps): (user: Sender, payload: unkno
         message = admitted.message;
         break;
       case 'ok':
-        message = {
-          id: admitted.id,
-          channelId: channel.id,
-          serverId: channel.serverId,
-          author: { id: user.id, username: user.username, displayName: user.displayName, avatarUrl: user.avatarUrl },
-          content,
-          ...(nonce !== undefined ? { nonce } : {}),
-          createdAt: admitted.createdAt,
-          editedAt: null,
-          reactions: [],
-        };
+        message = { id: admitted.id, ...draft, createdAt: admitted.createdAt };
         break;
     }
     const republish = admitted.kind === 'republish';

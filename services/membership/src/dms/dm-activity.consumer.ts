@@ -1,4 +1,11 @@
-import { DM_ACTIVITY_BINDINGS, declareWorkQueue, presenceKeys, type AnyEnvelope, type TopologyNames } from '@chorus/contracts';
+import {
+  DM_ACTIVITY_BINDINGS,
+  declareWorkQueue,
+  presenceKeys,
+  workQueueDeliveryLimit,
+  type AnyEnvelope,
+  type TopologyNames,
+} from '@chorus/contracts';
 import {
   createConsumer,
   envelopeDecoder,
@@ -51,6 +58,8 @@ export function startDmActivityConsumer(deps: DmActivityDeps): Consumer {
     },
     prefetch: 50,
     decode: envelopeDecoder,
+    // A quorum queue counts deliveries: a failed write (MongoDB or Redis away) is tried again, not dropped.
+    deliveryLimit: workQueueDeliveryLimit(deps.names.queues, deps.names.dmActivityQueue),
     handle: apply,
   });
 }

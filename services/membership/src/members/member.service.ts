@@ -18,7 +18,8 @@ export interface MemberService {
   /** The one join path (PUT members/@me and invite redemption): every refusal (private, quota, ban) is decided here. */
   join(serverId: string, user: AuthenticatedUser, correlationId?: string, options?: JoinOptions): Promise<JoinResponse>;
   leave(serverId: string, user: AuthenticatedUser, correlationId?: string): Promise<void>;
-  isMember(serverId: string, user: AuthenticatedUser): Promise<IsMemberResponse>;
+  /** With `channelId`, the permissions are the caller's in that channel (after its overrides). */
+  isMember(serverId: string, user: AuthenticatedUser, channelId?: string): Promise<IsMemberResponse>;
   list(serverId: string, user: AuthenticatedUser, query: ListMembersQuery): Promise<Member[]>;
 }
 
@@ -96,8 +97,10 @@ export function createMemberService(deps: MemberServiceDeps): MemberService {
       });
     },
 
-    async isMember(serverId, user) {
-      const { view, permissions: granted } = await permissions.actor(serverId, user.id);
+    async isMember(serverId, user, channelId) {
+      if (channelId && !(await models.Channel.exists({ _id: new Types.ObjectId(channelId), serverId: new Types.ObjectId(serverId) })))
+        throw new AppError('NOT_FOUND', 'Channel not found');
+      const { view, permissions: granted } = await permissions.actor(serverId, user.id, channelId);
       return { isMember: view.isMember, permissions: granted, roleIds: view.roleIds };
     },
 

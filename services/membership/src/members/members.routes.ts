@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { ListMembersQuery, ServerIdParams } from '@chorus/contracts';
+import { ListMembersQuery, MemberAccessQuery, ServerIdParams } from '@chorus/contracts';
 import { currentUser, parseOrThrow } from '@chorus/runtime';
 import { correlationOf } from '../servers/servers.routes.js';
 import type { MemberService } from './member.service.js';
@@ -22,7 +22,8 @@ export function membersRoutes(deps: { members: MemberService; auth: RequestHandl
 
   router.get('/api/servers/:serverId/members/@me', auth, async (req, res) => {
     const { serverId } = parseOrThrow(ServerIdParams, req.params);
-    res.json(await members.isMember(serverId, currentUser(res)));
+    const { channelId } = parseOrThrow(MemberAccessQuery, req.query, 'Query is invalid');
+    res.json(await members.isMember(serverId, currentUser(res), channelId));
   });
 
   router.get('/api/servers/:serverId/members', auth, async (req, res) => {

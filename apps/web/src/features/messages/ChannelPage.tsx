@@ -4,6 +4,7 @@ import { useOutletContext, useParams } from 'react-router';
 import type { ServerDetail } from '@chorus/contracts';
 import { chorus } from '../../lib/chorus';
 import { keys } from '../../lib/query-client';
+import { usePermissions } from '../permissions/access';
 import { useRealtime } from '../realtime/socket';
 import { mergeMessages, newestId, type MessagesData } from './cache';
 import { Composer } from './Composer';
@@ -21,6 +22,7 @@ export default function ChannelPage() {
   const channel = server.channels.find((c) => c.id === channelId);
   const { socket } = useRealtime();
   const qc = useQueryClient();
+  const perms = usePermissions(server.id, channelId);
 
   const exists = !!channel;
   useEffect(() => {
@@ -55,7 +57,13 @@ export default function ChannelPage() {
       </header>
       <MessageList key={channelId} channelId={channelId} channelName={channel.name} serverId={server.id} />
       <TypingIndicator channelId={channelId} />
-      <Composer key={`c-${channelId}`} channelId={channelId} channelName={channel.name} />
+      <Composer
+        key={`c-${channelId}`}
+        channelId={channelId}
+        channelName={channel.name}
+        canSend={!perms.ready || perms.can('SEND_MESSAGES')}
+        onForbidden={() => void qc.invalidateQueries({ queryKey: keys.channelAccess(server.id, channelId) })}
+      />
     </main>
   );
 }

@@ -57,7 +57,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       socket.on('message:deleted', (e) => removeMessage(queryClient, e.channelId, e.id)),
       socket.on('server:removed', (e) => {
         void queryClient.invalidateQueries({ queryKey: keys.myServers });
-        void queryClient.invalidateQueries({ queryKey: keys.isMember(e.serverId) });
+        // Left, kicked or banned (SPEC 15): the membership, permissions and member list are all stale.
+        void queryClient.invalidateQueries({ queryKey: keys.server(e.serverId) });
       }),
     ];
     return () => {

@@ -12,6 +12,7 @@ export function CreateServerDialog({ open, onClose }: { open: boolean; onClose()
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [category, setCategory] = useState('');
+  const [isPrivate, setPrivate] = useState(false);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -26,10 +27,12 @@ export function CreateServerDialog({ open, onClose }: { open: boolean; onClose()
       name: name.trim(),
       ...(description.trim() ? { description: description.trim() } : {}),
       ...(category ? { category } : {}),
+      visibility: isPrivate ? 'private' : 'public',
     });
     setName('');
     setDescription('');
     setCategory('');
+    setPrivate(false);
     onClose();
     navigate(`/servers/${server.id}/channels/${server.channels[0]!.id}`);
   };
@@ -56,6 +59,13 @@ export function CreateServerDialog({ open, onClose }: { open: boolean; onClose()
               </option>
             ))}
           </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} />
+          <span>
+            Private server
+            <span className="muted small block">Hidden from explore and search; people join only with an invite link.</span>
+          </span>
         </label>
         <ErrorText error={create.error} />
         <div className="row end">

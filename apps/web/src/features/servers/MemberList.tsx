@@ -6,15 +6,19 @@ import { useSession } from '../auth/session';
 import { useOpenDm } from '../dms/api';
 import { PresenceDot } from '../presence/PresenceDot';
 import { setPresence, useServerPresence } from '../presence/usePresence';
+import { MemberActions } from '../moderation/MemberActions';
+import { usePermissions } from '../permissions/access';
 import { useMembers } from './api';
 
-/** The server's members in join order, each with a presence dot and a button to open a DM (SPEC 10, 11). */
+/** The server's members in join order, each with a presence dot, a button to open a DM (SPEC 10, 11)
+ * and, for those allowed, kick and ban (SPEC 15). */
 export function MemberList({ serverId, ownerId }: { serverId: string; ownerId: string }) {
   const { data: members } = useMembers(serverId, true);
   const { user } = useSession();
   const qc = useQueryClient();
   const openDm = useOpenDm();
   const navigate = useNavigate();
+  const perms = usePermissions(serverId);
   useEffect(() => {
     for (const m of members ?? []) setPresence(qc, m.userId, m.status);
   }, [members, qc]);
@@ -46,6 +50,7 @@ export function MemberList({ serverId, ownerId }: { serverId: string; ownerId: s
                 DM
               </button>
             )}
+            {m.userId !== user?.id && m.userId !== ownerId && <MemberActions serverId={serverId} member={m} perms={perms} />}
           </li>
         ))}
       </ul>

@@ -3,7 +3,9 @@ import { ErrorText } from '../../components/ErrorText';
 import { Spinner } from '../../components/Spinner';
 import { useSession } from '../auth/session';
 import { ChannelList } from '../channels/ChannelList';
+import { usePermissions } from '../permissions/access';
 import { MemberList } from './MemberList';
+import { ServerActions } from './ServerActions';
 import { useIsMember, useMembership, useServer } from './api';
 
 /** A server: its channels beside the open channel; a preview with "Join server" for non-members. */
@@ -14,6 +16,7 @@ export default function ServerLayout() {
   const server = useServer(serverId);
   const isMember = useIsMember(serverId);
   const { join, leave } = useMembership(serverId);
+  const perms = usePermissions(serverId);
 
   if (server.isPending || isMember.isPending) return <Spinner />;
   if (server.error || !server.data) return <ErrorText error={server.error ?? new Error('Server not found')} />;
@@ -26,8 +29,18 @@ export default function ServerLayout() {
       <aside className="sidebar" aria-label={`${s.name} server`}>
         <header className="sidebar-header">
           <h2 title={s.name}>{s.name}</h2>
+          {s.visibility === 'private' && (
+            <span className="badge" title="Hidden from explore; joined by invite only">
+              private
+            </span>
+          )}
         </header>
-        {member ? <ChannelList server={s} canManage={isOwner} /> : <p className="muted pad">Join to read and write in its channels.</p>}
+        {member && <ServerActions serverId={s.id} />}
+        {member ? (
+          <ChannelList server={s} canManage={perms.can('MANAGE_CHANNELS')} />
+        ) : (
+          <p className="muted pad">Join to read and write in its channels.</p>
+        )}
         <div className="sidebar-footer">
           {!member && (
             <button type="button" className="primary" disabled={join.isPending} onClick={() => join.mutate()}>
