@@ -20,6 +20,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { createLogger } from '@chorus/runtime';
 import { createPresenceStore } from '../services/gateway/src/presence/presence-store.js';
 import { createRedisClients, createRoomsAdapter, redisReady, roomsChannelPrefix } from '../services/gateway/src/redis.js';
+import { presenceRoom, userRoom } from '../services/gateway/src/types.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,8 +50,8 @@ async function startNode(name: string) {
   const io = new Server(http, { adapter: createRoomsAdapter(clients, prefix), transports: ['websocket'] });
   io.on('connection', (socket) => {
     const { userId, watch } = socket.handshake.auth as { userId: string; watch: boolean };
-    void socket.join(`user:${userId}`);
-    if (watch) void socket.join(`presence:${serverIds[0]}`);
+    void socket.join(userRoom(userId));
+    if (watch) void socket.join(presenceRoom(serverIds[0]!));
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const store = createPresenceStore({ redis: clients.redis, prefix, channelPrefix: roomsChannelPrefix(prefix), gatewayId: name });
@@ -121,12 +122,12 @@ async function main() {
   const lazy = await run('lazy (per-server presence rooms, subscribers only)', (i, n) =>
     nodes[i % 2]!.store.set(userIds[i]!, statuses[n % statuses.length]!),
   );
-  const everyone = userIds.map((id) => `user:${id}`);
+  const everyone = userIds.map((id) => userRoom(id));
   let sent = 0;
   const naive = await run(
     'naive (every change to every co-member)',
     async (i, n) => {
-      nodes[i % 2]!.io.to(everyone.filter((r) => r !== `user:${userIds[i]}`)).emit(
+      nodes[i % 2]!.io.to(everyone.filter((r) => r !== userRoom(userIds[i]!))).emit(
         'presence:updated' as never,
         {
           userId: userIds[i],
@@ -162,7 +163,7 @@ async function main() {
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
     cursor = next;
-    if (keys.length) await redis.del(...keys);
+    for (const key of keys) await redis.del(key);
   } while (cursor !== '0');
   redis.disconnect();
 }

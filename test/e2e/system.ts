@@ -26,7 +26,7 @@ export function useSystem(name: string, extraEnv: Record<string, string> = {}): 
       amqpPrefix: slice.amqpPrefix,
       redisPrefix: slice.redisPrefix,
       logLevel: env.LOG_LEVEL,
-      extraEnv: { ...FAST_ACCOUNTS, ...extraEnv },
+      extraEnv: { ...FAST_ACCOUNTS, ...(slice.redisClusterNodes ? { REDIS_CLUSTER_NODES: slice.redisClusterNodes } : {}), ...extraEnv },
       webDir: WEB_DIST,
       // TEST_LOG_DIR=<dir> keeps each service's log (<dir>/<name>.log) for a failing run.
       ...(process.env.TEST_LOG_DIR ? { logDir: `${process.env.TEST_LOG_DIR}/${name}` } : {}),

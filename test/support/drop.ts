@@ -1,5 +1,6 @@
 import amqplib from 'amqplib';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisClient, isRedisCluster, type RedisTarget } from '@chorus/runtime';
 import mongoose from 'mongoose';
 import { topologyNames } from '@chorus/contracts';
 
@@ -17,19 +18,23 @@ export async function dropDatabase(uri: string): Promise<void> {
   }
 }
 
-export async function dropRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  redis.on('error', () => undefined);
-  await redis.connect();
+export async function dropRedisKeys(target: string | RedisTarget, prefix: string): Promise<void> {
+  const client = createRedisClient(typeof target === 'string' ? { url: target } : target, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
+  await client.connect();
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    // On a Cluster every master holds its own slots: scan each, delete key by key (no cross-slot DEL).
+    const nodes: Redis[] = isRedisCluster(client) ? client.nodes('master') : [client];
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await Promise.all(keys.map((key) => node.del(key)));
+      } while (cursor !== '0');
+    }
   } finally {
-    redis.disconnect();
+    client.disconnect();
   }
 }
 

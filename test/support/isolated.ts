@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
+import { createRedisClient, redisClusterNodes, type RedisClient, type RedisClientOptions, type RedisTarget } from '@chorus/runtime';
 import { dropBrokerNames, dropDatabase, dropRedisKeys } from './drop.js';
 
 /**
@@ -10,6 +11,12 @@ export interface Isolated {
   /** MONGODB_URI naming a fresh database. */
   mongoUri: string;
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES of the run (`npm run test:cluster`), or undefined: one Redis at redisUrl. */
+  redisClusterNodes: string | undefined;
+  /** Where services and tests connect to Redis: REDIS_URL, or the Cluster's seed nodes. */
+  redisTarget: RedisTarget;
+  /** A Redis client of the run's Redis (a Cluster client under test:cluster); the caller disconnects it. */
+  redis(options?: RedisClientOptions): RedisClient;
   amqpUrl: string;
   /** Prefix for every Redis key this test's code writes. */
   redisPrefix: string;
@@ -44,9 +51,14 @@ export function isolated(name: string): Isolated {
   const redisPrefix = `${slice}:`;
   const amqpPrefix = slice;
   const keys = testKeys();
+  const redisClusterNodesVar = process.env.REDIS_CLUSTER_NODES || undefined;
+  const redisTarget: RedisTarget = { url: deps.redisUrl, clusterNodes: redisClusterNodes().parse(redisClusterNodesVar) };
   return {
     mongoUri,
     redisUrl: deps.redisUrl,
+    redisClusterNodes: redisClusterNodesVar,
+    redisTarget,
+    redis: (options) => createRedisClient(redisTarget, options),
     amqpUrl: deps.amqpUrl,
     redisPrefix,
     amqpPrefix,
@@ -57,6 +69,7 @@ export function isolated(name: string): Isolated {
       AMQP_URL: deps.amqpUrl,
       AMQP_PREFIX: amqpPrefix,
       REDIS_PREFIX: redisPrefix,
+      ...(redisClusterNodesVar ? { REDIS_CLUSTER_NODES: redisClusterNodesVar } : {}),
       JWT_PRIVATE_KEY: keys.privateKey,
       JWT_PUBLIC_KEY: keys.publicKey,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -65,7 +78,7 @@ export function isolated(name: string): Isolated {
     cleanup: async () => {
       await Promise.allSettled([
         dropDatabase(mongoUri),
-        dropRedisKeys(deps.redisUrl, redisPrefix),
+        dropRedisKeys(redisTarget, redisPrefix),
         dropBrokerNames(deps.amqpUrl, amqpPrefix),
       ]);
     },

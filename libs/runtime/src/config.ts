@@ -11,6 +11,7 @@ import {
   type QueueType,
   type TopologyNames,
 } from '@chorus/contracts';
+import { redisClusterNodes } from './redis.js';
 
 /** Raised when the environment is invalid; its message names every bad variable. */
 export class ConfigError extends Error {
@@ -135,6 +136,8 @@ export function publicKeyFromEnv(envVars: Record<string, string | undefined>): s
 export const commonEnv = {
   MONGODB_URI: env.url('mongodb://127.0.0.1:27017/chorus', ['mongodb:', 'mongodb+srv:']),
   REDIS_URL: env.url('redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+  /** Seed nodes of a Redis Cluster (`host:port,...`); unset: the one Redis of REDIS_URL. */
+  REDIS_CLUSTER_NODES: redisClusterNodes(),
   /** One broker, or the nodes of a RabbitMQ cluster separated by commas (the connection tries them in turn). */
   AMQP_URL: env.urlList('amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
   /** Type of the durable work queues (history, broadcasts, DM activity and their DLQs): see libs/contracts queue-policy.ts. */

@@ -1,5 +1,6 @@
 /// <reference types="pino-http" preserve="true" />
 export * from './config.js';
+export * from './redis.js';
 export * from './logger.js';
 export * from './json.js';
 export * from './tokens.js';

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { LIMITS } from '@chorus/contracts';
-import type { AmqpConnectionManager, AuthzClient, EventPublisher, Logger, Metrics, TokenVerifier } from '@chorus/runtime';
+import type { AmqpConnectionManager, AuthzClient, EventPublisher, Logger, Metrics, TokenVerifier, RedisClient } from '@chorus/runtime';
 import { authenticate } from './auth/handshake.js';
 import type { Authorizer } from './channels/authorize.js';
 import { registerChannelHandlers } from './channels/handlers.js';
@@ -24,9 +23,9 @@ import { userRoom, type GatewayServer } from './types.js';
 export interface GatewayDeps {
   logger: Logger;
   /** Command client (admission, typing, adapter publishes). */
-  redis: Redis;
+  redis: RedisClient;
   /** The adapter's subscriber (`redis.duplicate()`). */
-  redisSub: Redis;
+  redisSub: RedisClient;
   broker: AmqpConnectionManager;
   publisher: EventPublisher;
   /** Membership answers (cached) with the epoch joins compare against. */

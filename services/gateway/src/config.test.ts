@@ -30,4 +30,18 @@ describe('gateway config', () => {
     expect(loadConfig({ JWT_PUBLIC_KEY: publicKey.replace(/\n/g, '\\n') }).JWT_PUBLIC_KEY).toBe(publicKey);
     expect(defaultGatewayId('gw.pod-1.example', 42)).toBe('gw-pod-1-example-42');
   });
+
+  it('REDIS_CLUSTER_NODES: unset or empty is one Redis; a host:port list names the Cluster seeds; anything else is refused', () => {
+    expect(loadConfig({ JWT_PUBLIC_KEY: publicKey }).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(loadConfig({ JWT_PUBLIC_KEY: publicKey, REDIS_CLUSTER_NODES: '' }).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(
+      loadConfig({ JWT_PUBLIC_KEY: publicKey, REDIS_CLUSTER_NODES: 'redis-1:6379, 10.0.0.2:7001,[::1]:7002' }).REDIS_CLUSTER_NODES,
+    ).toEqual([
+      { host: 'redis-1', port: 6379 },
+      { host: '10.0.0.2', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(() => loadConfig({ JWT_PUBLIC_KEY: publicKey, REDIS_CLUSTER_NODES: 'redis-1' })).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(() => loadConfig({ JWT_PUBLIC_KEY: publicKey, REDIS_CLUSTER_NODES: 'redis-1:99999' })).toThrow(/REDIS_CLUSTER_NODES/);
+  });
 });

@@ -13,6 +13,7 @@ export function defaultGatewayId(host = hostname(), pid = process.pid): string {
 const schema = z.object({
   PORT: env.port(3000),
   REDIS_URL: commonEnv.REDIS_URL,
+  REDIS_CLUSTER_NODES: commonEnv.REDIS_CLUSTER_NODES,
   AMQP_URL: commonEnv.AMQP_URL,
   AMQP_PREFIX: commonEnv.AMQP_PREFIX,
   AMQP_QUEUE_TYPE: commonEnv.AMQP_QUEUE_TYPE,

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@chorus/runtime';
 
 /** A Lua script run by its SHA (EVALSHA), loaded with EVAL the first time a Redis has not seen it. */
 export interface LuaScript {
   run(keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
 }
 
-export function loadLuaScript(redis: Redis, file: URL): LuaScript {
+export function loadLuaScript(redis: RedisClient, file: URL): LuaScript {
   const lua = readFileSync(file, 'utf8');
   const sha = createHash('sha1').update(lua).digest('hex');
   return {

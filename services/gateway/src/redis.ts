@@ -1,13 +1,12 @@
-import { Redis } from 'ioredis';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import type { ServerOptions } from 'socket.io';
-import type { Logger } from '@chorus/runtime';
+import { createRedisClient, duplicateRedisClient, isRedisCluster, type Logger, type RedisClient, type RedisTarget } from '@chorus/runtime';
 
 export interface RedisClients {
   /** Commands (send admission, typing) and the adapter's publishes. Fails fast while Redis is down. */
-  redis: Redis;
+  redis: RedisClient;
   /** The adapter's subscriber: `redis.duplicate()`, never used for anything else. */
-  sub: Redis;
+  sub: RedisClient;
 }
 
 /**
@@ -16,15 +15,15 @@ export interface RedisClients {
  * instead of hanging. Neither can crash the process: errors are logged, and the adapter's fire-and-forget
  * SSUBSCRIBE/SUNSUBSCRIBE calls are given a rejection handler.
  */
-export function createRedisClients(url: string, logger: Logger, name: string): RedisClients {
+export function createRedisClients(target: RedisTarget | string, logger: Logger, name: string): RedisClients {
   const retryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2_000);
-  const redis = new Redis(url, {
+  const redis = createRedisClient(typeof target === 'string' ? { url: target } : target, {
     connectionName: `${name}:cmd`,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     retryStrategy,
   });
-  const sub = redis.duplicate({
+  const sub = duplicateRedisClient(redis, {
     connectionName: `${name}:sub`,
     enableOfflineQueue: true,
     maxRetriesPerRequest: null,
@@ -39,12 +38,23 @@ export function createRedisClients(url: string, logger: Logger, name: string): R
     client.on('end', () => logger.info({ redis: role }, 'redis connection ended'));
   }
   guardSubscriptions(sub, logger);
+  if (isRedisCluster(sub)) {
+    // A Cluster's sharded subscribers (one connection per master) come up after the Cluster itself is
+    // ready: redisReady(sub) also waits for them (bounded, so a slow node never blocks start-up).
+    shardedReady.set(
+      sub,
+      new Promise<void>((resolve) => {
+        sub.once('subscribersReady', () => resolve());
+        setTimeout(resolve, 5_000).unref();
+      }),
+    );
+  }
   return { redis, sub };
 }
 
 type SubscriptionCall = (...channels: string[]) => Promise<unknown>;
 
-function guardSubscriptions(sub: Redis, logger: Logger): void {
+function guardSubscriptions(sub: RedisClient, logger: Logger): void {
   const ssubscribe = sub.ssubscribe.bind(sub) as SubscriptionCall;
   const sunsubscribe = sub.sunsubscribe.bind(sub) as SubscriptionCall;
   const guard =
@@ -69,8 +79,10 @@ export function createRoomsAdapter(clients: RedisClients, prefix: string): Serve
 /** The adapter's channel prefix: the send script publishes `message:created` on the same shard channels. */
 export const roomsChannelPrefix = (prefix: string): string => `${prefix}socket.io`;
 
-/** Resolves when the client is ready (or at once if it already is). */
-export function redisReady(client: Redis): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => client.once('ready', () => resolve()));
+const shardedReady = new WeakMap<RedisClient, Promise<void>>();
+
+/** Resolves when the client is ready (or at once if it already is); a Cluster subscriber, once its sharded subscribers are too. */
+export async function redisReady(client: RedisClient): Promise<void> {
+  if (client.status !== 'ready') await new Promise<void>((resolve) => client.once('ready', () => resolve()));
+  await shardedReady.get(client);
 }

@@ -40,7 +40,7 @@ export interface GatewayService extends RunningService {
 export function createGatewayService(config: GatewayConfig, logger: Logger): GatewayService {
   const names = brokerNames(config);
   const connectionName = `chorus-gateway:${config.GATEWAY_ID}`;
-  const redis = createRedisClients(config.REDIS_URL, logger, connectionName);
+  const redis = createRedisClients({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, logger, connectionName);
   const broker = connectBroker(config.AMQP_URL, logger, connectionName);
   const publisher = withBackPressure(
     createEventPublisher({

@@ -18,10 +18,13 @@ export interface SocketData {
 export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-/** The room of a channel, on every gateway. */
-export const channelRoom = (channelId: string): string => `channel:${channelId}`;
+/**
+ * The room of a channel, on every gateway. Room names carry their id's hash tag (`{<id>}`), so the
+ * adapter's shard channel of a room is in the slot of that id's keys on a Redis Cluster (redis-keys.ts).
+ */
+export const channelRoom = (channelId: string): string => `channel:{${channelId}}`;
 
 /** A user's own room: every socket of that user, on every gateway, joins it at connect (SPEC 10, 13). */
-export const userRoom = (userId: string): string => `user:${userId}`;
+export const userRoom = (userId: string): string => `user:{${userId}}`;
 /** The sockets that subscribed to a server's presence (SPEC 11). */
-export const presenceRoom = (serverId: string): string => `presence:${serverId}`;
+export const presenceRoom = (serverId: string): string => `presence:{${serverId}}`;

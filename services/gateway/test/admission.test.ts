@@ -1,21 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { createLogger } from '@chorus/runtime';
+import { createLogger, type RedisClient } from '@chorus/runtime';
 import type { Message } from '@chorus/contracts';
 import { createAdmission, type Admission } from '../src/send/admission.js';
+import { channelSendKeys, slotOf, userSendKeys } from '../src/redis-keys.js';
+import { channelRoom } from '../src/types.js';
 import { isolated } from '../../../test/support/isolated.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { newId } from './support/stand-ins.js';
 
 const iso = isolated('gw-admission');
 const logger = createLogger('admission-test', 'silent');
-let redisA: Redis;
-let redisB: Redis;
+let redisA: RedisClient;
+let redisB: RedisClient;
 let gatewayA: Admission;
 let gatewayB: Admission;
 
 const channelPrefix = `${iso.redisPrefix}socket.io`;
-const options = (redis: Redis) => ({
+const options = (redis: RedisClient) => ({
   redis,
   prefix: iso.redisPrefix,
   channelPrefix,
@@ -42,8 +43,8 @@ const messageFor = (id: string, userId: string, nonce: string | undefined, chann
 
 beforeAll(() => {
   // Two clients stand for two gateways: everything is decided in Redis, not in the process.
-  redisA = new Redis(iso.redisUrl);
-  redisB = new Redis(iso.redisUrl);
+  redisA = iso.redis();
+  redisB = iso.redis();
   gatewayA = createAdmission(options(redisA));
   gatewayB = createAdmission(options(redisB));
 });
@@ -54,8 +55,8 @@ afterAll(async () => {
   await iso.cleanup();
 });
 
-describe('send admission (one Redis EVAL)', () => {
-  it('assigns 24-hex ids that strictly increase across gateways, seconds from Redis TIME first', async () => {
+describe('send admission (a user script, then a channel script)', () => {
+  it('assigns 24-hex ids that strictly increase within a channel across gateways, seconds from Redis TIME first', async () => {
     const users = Array.from({ length: 5 }, () => newId());
     const seenBy: [string[], string[]] = [[], []];
     await Promise.all(
@@ -70,12 +71,29 @@ describe('send admission (one Redis EVAL)', () => {
       }),
     );
     // Each connection gets its replies in the order Redis ran the scripts: what each gateway saw is
-    // strictly increasing, and ordering all ids as strings agrees with the order of the fleet sequence.
+    // strictly increasing, and ordering all ids as strings agrees with the order of the slot's sequence.
     for (const ids of seenBy) expect([...ids].sort()).toEqual(ids);
     const all = [...seenBy[0], ...seenBy[1]].sort();
     expect(new Set(all).size).toBe(40);
     const seq = all.map((id) => BigInt(`0x${id.slice(8)}`));
     for (let i = 1; i < seq.length; i++) expect(seq[i]! > seq[i - 1]!).toBe(true);
+    // The id carries the channel's hash slot (the clock is per slot, not per fleet).
+    for (const id of all) expect(parseInt(id.slice(8, 12), 16)).toBe(slotOf(room));
+  });
+
+  it('ids of channels on different slots are unique too: the slot is part of the id', async () => {
+    const channels = Array.from({ length: 6 }, () => newId());
+    const ids = await Promise.all(
+      channels.flatMap((channelId) =>
+        [gatewayA, gatewayB].map(async (g) => {
+          const r = await g.admit(newId(), channelId, undefined);
+          if (r.kind !== 'ok') throw new Error(`not admitted: ${r.kind}`);
+          expect(parseInt(r.id.slice(8, 12), 16)).toBe(slotOf(channelId));
+          return r.id;
+        }),
+      ),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('refuses the 11th send in the window with retryAfterMs, whichever gateway it reaches, and records nothing for it', async () => {
@@ -90,7 +108,7 @@ describe('send admission (one Redis EVAL)', () => {
       expect(eleventh.retryAfterMs).toBeGreaterThan(0);
       expect(eleventh.retryAfterMs).toBeLessThanOrEqual(60_000);
     }
-    expect(await redisA.zcard(`${iso.redisPrefix}send:rate:${user}`)).toBe(10);
+    expect(await redisA.zcard(userSendKeys(iso.redisPrefix, user, undefined)[0])).toBe(10);
   });
 
   it('reserves a nonce while in flight, replays it once committed, on the other gateway too', async () => {
@@ -105,8 +123,8 @@ describe('send admission (one Redis EVAL)', () => {
     // the same nonce from another user is a different send
     expect((await gatewayB.admit(newId(), room, 'n-1')).kind).toBe('ok');
     // replays do not count toward the limit: only the first admission holds a slot
-    expect(await redisA.zcard(`${iso.redisPrefix}send:rate:${user}`)).toBe(1);
-    expect(await redisA.ttl(`${iso.redisPrefix}send:nonce:${user}:n-1`)).toBeGreaterThan(590);
+    expect(await redisA.zcard(userSendKeys(iso.redisPrefix, user, undefined)[0])).toBe(1);
+    expect(await redisA.ttl(userSendKeys(iso.redisPrefix, user, 'n-1')[1])).toBeGreaterThan(590);
   });
 
   it('gives back the slot and the nonce when the send could not be published, so a retry works', async () => {
@@ -144,7 +162,7 @@ describe('send admission (one Redis EVAL)', () => {
     await gatewayB.commit(user, 'lost', message, 'b');
     expect(await gatewayA.admit(user, room, 'lost')).toEqual({ kind: 'duplicate', message });
     // the slot stays taken (it may be a real message), and nothing else was admitted for it
-    expect(await redisA.zcard(`${iso.redisPrefix}send:rate:${user}`)).toBe(1);
+    expect(await redisA.zcard(userSendKeys(iso.redisPrefix, user, undefined)[0])).toBe(1);
   });
 
   it('a reservation nobody settles (its gateway died mid-send) is taken over by a retry: the same message, not a second one', async () => {
@@ -166,7 +184,7 @@ describe('send admission (one Redis EVAL)', () => {
     expect(await dying!.admit(user, room, 'orphan', draft)).toEqual({ kind: 'pending' });
     await retrying!.commit(user, 'orphan', original, 'b');
     expect(await dying!.admit(user, room, 'orphan', draft)).toEqual({ kind: 'duplicate', message: original });
-    expect(await redisA.zcard(`${iso.redisPrefix}send:rate:${user}`)).toBe(1);
+    expect(await redisA.zcard(userSendKeys(iso.redisPrefix, user, undefined)[0])).toBe(1);
   });
 
   it('without a draft (or before the takeover time) a reservation stays pending', async () => {
@@ -192,11 +210,11 @@ describe('send admission (one Redis EVAL)', () => {
   });
 
   describe('broadcast order per channel (the reorder buffer in Redis)', () => {
-    let sub: Redis;
+    let sub: RedisClient;
     /** What a gateway subscribed to the channel's room would receive, in order. */
     const received = new Map<string, string[]>();
     beforeAll(() => {
-      sub = new Redis(iso.redisUrl);
+      sub = iso.redis();
       sub.on('smessage', (channel: string, payload: string) => {
         const list = received.get(channel) ?? [];
         list.push(payload);
@@ -205,7 +223,8 @@ describe('send admission (one Redis EVAL)', () => {
     });
     afterAll(() => sub.disconnect());
 
-    const shard = (channelId: string) => `${channelPrefix}#/#channel:${channelId}#`;
+    const shard = (channelId: string) => `${channelPrefix}#/#${channelRoom(channelId)}#`;
+    const inflight = (channelId: string) => channelSendKeys(iso.redisPrefix, channelId).keys[1];
     const listen = async (channelId: string) => {
       await sub.ssubscribe(shard(channelId));
       return received.get(shard(channelId)) ?? (received.set(shard(channelId), []).get(shard(channelId)) as string[]);
@@ -229,7 +248,7 @@ describe('send admission (one Redis EVAL)', () => {
       expect(await commit(gatewayB, a, channelId)).toBe(0); // a goes, and takes b and c with it
       await waitFor(() => got.length === 3, 'three broadcasts');
       expect(got).toEqual([`payload:${a}`, `payload:${b}`, `payload:${c}`]);
-      expect(await redisA.zcard(`${iso.redisPrefix}send:inflight:${channelId}`)).toBe(0);
+      expect(await redisA.zcard(inflight(channelId))).toBe(0);
       // Another channel never waits on this one.
       const other = newId();
       const otherGot = await listen(other);
@@ -257,14 +276,14 @@ describe('send admission (one Redis EVAL)', () => {
       const got = await listen(channelId);
       // Admitted long ago and never committed: its gateway died between admission and commit.
       const abandoned = `${(Math.floor(Date.now() / 1000) - 60).toString(16).padStart(8, '0')}${'0'.repeat(16)}`;
-      await redisA.zadd(`${iso.redisPrefix}send:inflight:${channelId}`, 0, abandoned);
+      await redisA.zadd(inflight(channelId), 0, abandoned);
       const live = `${Math.floor(Date.now() / 1000)
         .toString(16)
         .padStart(8, '0')}${'0'.repeat(15)}1`;
-      await redisA.zadd(`${iso.redisPrefix}send:inflight:${channelId}`, 0, live);
+      await redisA.zadd(inflight(channelId), 0, live);
       const c = await admitted(gatewayA, channelId);
       expect(await commit(gatewayA, c, channelId)).toBe(1); // the abandoned one is dropped; `live` is recent
-      await redisA.zrem(`${iso.redisPrefix}send:inflight:${channelId}`, live); // as if it were abandoned too
+      await redisA.zrem(inflight(channelId), live); // as if it were abandoned too
       expect(await gatewayB.flush(channelId)).toBe(0);
       // An id no longer in flight (republished, or dropped as abandoned) is published on commit.
       expect(await commit(gatewayB, abandoned, channelId)).toBe(0);

@@ -26,6 +26,7 @@ import {
   type AuthzStandIn,
   type EventInjector,
 } from './support/stand-ins.js';
+import { channelRoom } from '../src/types.js';
 
 /**
  * Contract tests: everything the gateway puts on the broker is checked against libs/contracts, and every
@@ -256,13 +257,13 @@ describe('what the gateway consumes', () => {
 
     authz.directory.channels.delete(b);
     await events.publish('channel.deleted', 1, { serverId: s.serverId, channelId: b }, 'membership');
-    await waitFor(() => !rooms().has(`channel:${b}`), 'room b emptied');
-    expect(rooms().get(`channel:${a}`)?.size).toBe(2);
+    await waitFor(() => !rooms().has(channelRoom(b)), 'room b emptied');
+    expect(rooms().get(channelRoom(a))?.size).toBe(2);
 
     await events.publish('server.deleted', 1, { serverId: s.serverId, channelIds: [a, b], memberIds: [owner.id, member.id] }, 'membership');
     await waitFor(() => removedOwner.length === 1 && removedMember.length === 1, 'server:removed to every member');
     expect(removedOwner).toEqual([{ serverId: s.serverId }]);
-    expect(rooms().has(`channel:${a}`)).toBe(false);
+    expect(rooms().has(channelRoom(a))).toBe(false);
 
     const dlq = names.dlq(names.gatewayMembershipQueue('all'));
     const dead = await waitFor(async () => {

@@ -13,6 +13,7 @@ import {
   type EventInjector,
   type TestUser,
 } from './support/stand-ins.js';
+import { channelRoom } from '../src/types.js';
 
 /**
  * Two gateways in this process (different ports, own Redis and broker connections), real Redis and
@@ -289,7 +290,7 @@ describe('gateway fleet (two gateways, stand-in membership)', () => {
     await waitFor(() => deleted.every((d) => d.length >= 1), 'message:deleted on both gateways');
     // Both gateways consume the shared queue; had each emitted, every client would hold two copies by the
     // time markers sent afterwards through BOTH gateways' adapters arrive.
-    for (const g of [g1, g2]) g.gateway.io.to(`channel:${channelId}`).emit('message:deleted', { id: '0'.repeat(24), channelId });
+    for (const g of [g1, g2]) g.gateway.io.to(channelRoom(channelId)).emit('message:deleted', { id: '0'.repeat(24), channelId });
     await waitFor(() => deleted.every((d) => d.length >= 3), 'markers from both gateways');
     for (const u of updated) expect(u).toEqual([edited]);
     for (const d of deleted) expect(d.filter((e) => e.id === sent.message.id)).toEqual([{ id: sent.message.id, channelId }]);

@@ -5,6 +5,8 @@ import { waitFor } from '../../../test/support/wait.js';
 import { closeClients, connectClient, record, request, startGateway, type Client, type RunningGateway } from './support/gateway-harness.js';
 import { newUser, signToken, startAuthzStandIn, type AuthzStandIn, type TestUser } from './support/stand-ins.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { channelRoom } from '../src/types.js';
+import { userSendKeys } from '../src/redis-keys.js';
 
 /**
  * A gateway whose Redis and RabbitMQ connections go through TCP proxies the test cuts: its own outages,
@@ -68,38 +70,43 @@ describe('dependency outages', () => {
     await waitFor(() => gw.gateway.isReady(), 'ready again', 15_000);
     await waitFor(() => removed.length === 1, 'bob removed by the re-check after reconnecting', 15_000);
     expect(removed).toEqual([{ serverId }]);
-    expect(gw.gateway.io.of('/').adapter.rooms.get(`channel:${channelId}`)?.size).toBe(1);
+    expect(gw.gateway.io.of('/').adapter.rooms.get(channelRoom(channelId))?.size).toBe(1);
     expect(await send(adaOn, channelId, 'after')).toMatchObject({ ok: true });
     // the failed send gave its slot back: 'before' and 'after' are the only ones counted
-    expect(await gw.redis.redis.zcard(`${iso.redisPrefix}send:rate:${ada.id}`)).toBe(2);
+    expect(await gw.redis.redis.zcard(userSendKeys(iso.redisPrefix, ada.id, undefined)[0])).toBe(2);
   });
 
-  it('Redis down: sends UNAVAILABLE and not ready; back up: sends and cross-gateway rooms work again', async () => {
-    const ada = newUser('ada');
-    const bob = newUser('bob');
-    const { serverId, channelIds } = authz.directory.addServer(ada);
-    authz.directory.join(serverId, bob);
-    const channelId = channelIds[0]!;
-    const adaOn = await connectAs(gw, ada);
-    const bobOnPeer = await connectAs(peer, bob);
-    const bobOnThis = await connectAs(gw, bob);
-    expect(await join(bobOnPeer, channelId)).toMatchObject({ ok: true });
-    expect(await join(bobOnThis, channelId)).toMatchObject({ ok: true });
-    expect(await send(adaOn, channelId, 'warm')).toMatchObject({ ok: true });
+  // Under test:cluster the peer is on the Cluster while a TCP proxy can only stand in for one node (Cluster
+  // nodes announce their own addresses), so this case runs on plain Redis only.
+  it.skipIf(Boolean(iso.redisClusterNodes))(
+    'Redis down: sends UNAVAILABLE and not ready; back up: sends and cross-gateway rooms work again',
+    async () => {
+      const ada = newUser('ada');
+      const bob = newUser('bob');
+      const { serverId, channelIds } = authz.directory.addServer(ada);
+      authz.directory.join(serverId, bob);
+      const channelId = channelIds[0]!;
+      const adaOn = await connectAs(gw, ada);
+      const bobOnPeer = await connectAs(peer, bob);
+      const bobOnThis = await connectAs(gw, bob);
+      expect(await join(bobOnPeer, channelId)).toMatchObject({ ok: true });
+      expect(await join(bobOnThis, channelId)).toMatchObject({ ok: true });
+      expect(await send(adaOn, channelId, 'warm')).toMatchObject({ ok: true });
 
-    redisProxy.cut();
-    await waitFor(() => !gw.gateway.isReady(), 'not ready while Redis is down');
-    expect(await send(adaOn, channelId, 'during')).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+      redisProxy.cut();
+      await waitFor(() => !gw.gateway.isReady(), 'not ready while Redis is down');
+      expect(await send(adaOn, channelId, 'during')).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
 
-    redisProxy.restore();
-    await waitFor(() => gw.gateway.isReady(), 'ready again', 15_000);
-    const onPeer = record(bobOnPeer, 'message:created');
-    const onThis = record(bobOnThis, 'message:created');
-    // from the peer into this gateway (this gateway's subscriber re-subscribed the room) and back out
-    const fromPeer = await connectAs(peer, ada);
-    await waitFor(async () => (await send(fromPeer, channelId, 'peer → here')).ok, 'send through the peer');
-    await waitFor(() => onThis.some((m) => m.content === 'peer → here'), 'delivery into the recovered gateway', 15_000);
-    expect(await send(adaOn, channelId, 'here → peer')).toMatchObject({ ok: true });
-    await waitFor(() => onPeer.some((m) => m.content === 'here → peer'), 'delivery out of the recovered gateway');
-  });
+      redisProxy.restore();
+      await waitFor(() => gw.gateway.isReady(), 'ready again', 15_000);
+      const onPeer = record(bobOnPeer, 'message:created');
+      const onThis = record(bobOnThis, 'message:created');
+      // from the peer into this gateway (this gateway's subscriber re-subscribed the room) and back out
+      const fromPeer = await connectAs(peer, ada);
+      await waitFor(async () => (await send(fromPeer, channelId, 'peer → here')).ok, 'send through the peer');
+      await waitFor(() => onThis.some((m) => m.content === 'peer → here'), 'delivery into the recovered gateway', 15_000);
+      expect(await send(adaOn, channelId, 'here → peer')).toMatchObject({ ok: true });
+      await waitFor(() => onPeer.some((m) => m.content === 'here → peer'), 'delivery out of the recovered gateway');
+    },
+  );
 });

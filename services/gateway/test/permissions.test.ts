@@ -4,6 +4,7 @@ import { ChannelJoinAckSchema, MessageSendAckSchema, parseEnvelope, topologyName
 import { isolated } from '../../../test/support/isolated.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { closeClients, connectClient, record, request, startGateway, type Client, type RunningGateway } from './support/gateway-harness.js';
+import { channelRoom } from '../src/types.js';
 import {
   newUser,
   signToken,
@@ -98,7 +99,7 @@ describe('SEND_MESSAGES and READ_HISTORY on the socket', () => {
       ok: false,
       error: { code: 'FORBIDDEN', message: expect.stringContaining('READ_HISTORY') },
     });
-    expect(g2.gateway.io.of('/').adapter.rooms.get(`channel:${announcements}`)).toBeUndefined();
+    expect(g2.gateway.io.of('/').adapter.rooms.get(channelRoom(announcements))).toBeUndefined();
     expect(await join(bobOn2, general)).toMatchObject({ ok: true, channel: { id: general } });
   });
 

@@ -1,5 +1,4 @@
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import {
   authWithWriteLimit,
   createHttpApp,
@@ -11,6 +10,7 @@ import {
   type Logger,
   type Metrics,
   type ReadinessProbe,
+  type RedisClient,
 } from '@chorus/runtime';
 import type { MembershipConfig } from './config.js';
 import type { Models } from './db/models.js';
@@ -50,7 +50,7 @@ import { createPermissionChecker } from './permissions/permission-checker.js';
 export interface AppDeps {
   logger: Logger;
   models: Models;
-  redis: Redis;
+  redis: RedisClient;
   events: MembershipEvents;
   channelCache: ChannelCache;
   metrics?: Metrics;

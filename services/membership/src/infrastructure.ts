@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { declareExchanges, type TopologyNames } from '@chorus/contracts';
 import {
   brokerNames,
@@ -6,6 +5,8 @@ import {
   assertMigrated,
   connectMongo,
   createEventPublisher,
+  createRedisClient,
+  type RedisClient,
   type AmqpConnectionManager,
   type EventPublisher,
   type Logger,
@@ -26,7 +27,7 @@ export interface Infrastructure {
   names: TopologyNames;
   mongo: Mongo;
   models: Models;
-  redis: Redis;
+  redis: RedisClient;
   broker: AmqpConnectionManager;
   publisher: EventPublisher;
   outbox: EventOutbox;
@@ -44,7 +45,10 @@ export function connectInfrastructure(config: MembershipConfig, logger: Logger):
   const mongo = connectMongo(config.MONGODB_URI, logger);
   const models = createModels(mongo.conn);
   // No offline queue: while Redis is down, login fails fast with 503 instead of hanging.
-  const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'membership' });
+  const redis = createRedisClient(
+    { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES },
+    { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'membership' },
+  );
   redis.on('error', (err: Error) => logger.warn({ redis: 'down', err }, 'redis error'));
   redis.on('ready', () => logger.info({ redis: 'up' }, 'redis ready'));
   const broker = connectBroker(config.AMQP_URL, logger, `membership:${config.INSTANCE_ID}`);

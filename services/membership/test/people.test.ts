@@ -13,9 +13,15 @@ import {
   topologyNames,
   type AuthResponse,
 } from '@chorus/contracts';
-import { connectBroker, createAuthzClient, createLogger, type AmqpConnectionManager, type AuthzClient } from '@chorus/runtime';
+import {
+  connectBroker,
+  createAuthzClient,
+  createLogger,
+  type AmqpConnectionManager,
+  type AuthzClient,
+  type RedisClient,
+} from '@chorus/runtime';
 import amqplib from 'amqplib';
-import { Redis } from 'ioredis';
 import { waitFor } from '../../../test/support/wait.js';
 import { bearer, startHarness, tapEvents, type EventTap, type Harness } from './harness.js';
 
@@ -27,7 +33,7 @@ let eve: AuthResponse;
 let tap: EventTap;
 let broker: AmqpConnectionManager;
 let authz: AuthzClient;
-let redis: Redis;
+let redis: RedisClient;
 
 beforeAll(async () => {
   h = await startHarness('people', { USER_SEARCH_PER_WINDOW: '1000' });
@@ -40,7 +46,7 @@ beforeAll(async () => {
     logger: createLogger('authz', 'silent'),
     cacheTtlMs: 0,
   });
-  redis = new Redis(h.iso.redisUrl);
+  redis = h.iso.redis();
 }, 60_000);
 afterAll(async () => {
   await tap?.close();
@@ -256,6 +262,6 @@ describe('member list status', () => {
     await redis.set(keys.status(bob.user.id), 'dnd');
     const again = ListMembersResponse.parse((await h.api.get(`/api/servers/${server.id}/members`).set(as(eve)).expect(200)).body).members;
     expect(again.find((m) => m.username === 'bob')?.status).toBe('dnd');
-    await redis.del(keys.conns(ada.user.id), keys.conns(bob.user.id), keys.status(bob.user.id));
+    for (const key of [keys.conns(ada.user.id), keys.conns(bob.user.id), keys.status(bob.user.id)]) await redis.del(key);
   });
 });

@@ -62,7 +62,7 @@ export const encodeMessageCreated = (channelPrefix: string, message: Message): R
  * `message:created` of a DM (SPEC 10): to the DM channel's room, and to each recipient's user room except
  * the sockets already in the channel's room — so a socket that never joined the DM gets it, and one that
  * did gets it once. Each part goes to its own room's shard channel (only the gateways holding those
- * sockets receive it, not the whole fleet). Returned as the send script's bundle (admission.lua): NUL,
+ * sockets receive it, not the whole fleet). Returned as the send script's bundle (send-channel.lua): NUL,
  * then NUL-separated <shard channel>, <payload> pairs, published together, in the channel's id order.
  */
 export function encodeDmMessageCreated(channelPrefix: string, message: Message, recipientIds: readonly string[]): string {

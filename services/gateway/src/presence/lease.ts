@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { Logger } from '@chorus/runtime';
+import type { Logger, RedisClient } from '@chorus/runtime';
 import type { GatewayConfig } from '../config.js';
 import { roomsChannelPrefix } from '../redis.js';
 import { createPresenceStore, type PresenceStore } from './presence-store.js';
@@ -47,7 +46,7 @@ export function startPresenceLease(options: PresenceLeaseOptions): { stop(): voi
  * clears whatever a disconnect did not (Redis was down): this gateway's users are offline at once.
  */
 export function startPresence(
-  redis: Redis,
+  redis: RedisClient,
   config: Pick<GatewayConfig, 'REDIS_PREFIX' | 'GATEWAY_ID' | 'PRESENCE_HEARTBEAT_MS' | 'PRESENCE_LEASE_MS'>,
   logger: Logger,
 ): { store: PresenceStore; ready: Promise<void>; stop(): Promise<void> } {

@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { LIMITS, Message } from '@chorus/contracts';
-import { AppError, type Logger } from '@chorus/runtime';
+import { AppError, isRedisCluster, type Logger, type RedisClient } from '@chorus/runtime';
 import { roomShardChannel } from '../broadcast/message-created.js';
+import { channelSendKeys, slotOf, userSendKeys } from '../redis-keys.js';
 import { loadLuaScript } from '../redis-script.js';
 import { channelRoom } from '../types.js';
 
@@ -14,7 +15,7 @@ export type AdmitResult =
   | { kind: 'limited'; retryAfterMs: number };
 
 /**
- * The send path's Redis side (admission.lua): one script call per step. Every step after admission
+ * The send path's Redis side (send-user.lua, send-channel.lua): one script call per step and slot. Every step after admission
  * resolves with how many broadcasts of the channel are still parked (waiting for an earlier id).
  */
 /** A message before admission: everything but the id and the timestamp admission gives it. */
@@ -43,7 +44,7 @@ export interface Admission {
 }
 
 export interface AdmissionOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** The rooms adapter's channel prefix (redis.ts `roomsChannelPrefix`). */
   channelPrefix: string;
@@ -66,17 +67,6 @@ export interface AdmissionOptions {
 }
 
 const unavailable = () => new AppError('UNAVAILABLE', 'Send service is temporarily unavailable, try again');
-
-/** The Redis keys of the send path, all under the configured prefix. */
-export function sendKeys(prefix: string, userId: string, nonce: string | undefined, channelId: string): string[] {
-  return [
-    `${prefix}send:rate:${userId}`,
-    `${prefix}send:nonce:${userId}:${nonce ?? ''}`,
-    `${prefix}send:clock`,
-    `${prefix}send:inflight:${channelId}`,
-    `${prefix}send:parked:${channelId}`,
-  ];
-}
 
 const parseStored = (raw: string | undefined, logger: Logger, userId: string): Message => {
   let value: unknown;
@@ -103,31 +93,47 @@ const rebuild = (id: string, createdMs: string, draft: unknown, logger: Logger, 
   return parseStored(JSON.stringify(value ?? null), logger, userId);
 };
 
-/** Fleet-wide send admission and per-channel broadcast order over Redis (see admission.lua). */
+/** The ticket an id's send holds, forgotten: its commit/release/unknown settles it. */
+const take = (tickets: Map<string, string>, id: string) => {
+  const ticket = tickets.get(id) ?? '';
+  tickets.delete(id);
+  return ticket;
+};
+
+/**
+ * Fleet-wide send admission and per-channel broadcast order over Redis: send-user.lua on the user's slot
+ * (nonce, rate limit), then send-channel.lua on the channel's (id, order). Two scripts because a Redis
+ * Cluster runs a script on one slot only; the same two run on a single Redis.
+ */
 export function createAdmission(options: AdmissionOptions): Admission {
   const { redis, prefix, channelPrefix, limit, windowMs, pendingTtlMs, logger } = options;
   const nonceTtl = options.nonceTtlSeconds ?? LIMITS.nonceTtlSeconds;
   const holdSeconds = Math.ceil((options.holdMs ?? 7_000) / 1000);
+  const split = isRedisCluster(redis) ? '1' : '0';
+  const scripts = sendScripts(redis, prefix, logger);
+  const { user, channel } = scripts;
   const takeoverMs = options.takeoverMs ?? Math.min(6_000, Math.floor(pendingTtlMs / 2));
-  const script = loadLuaScript(redis, new URL('./admission.lua', import.meta.url));
   const shard = (channelId: string) => roomShardChannel(channelPrefix, channelRoom(channelId));
-  const run = (keys: string[], args: (string | number)[]) => script.run(keys, args);
-  const parked = async (keys: string[], args: (string | number)[]) => Number(await run(keys, args));
+  /** id -> the ticket its user step took (the rate slot and nonce reservation), until commit/release/unknown. */
+  const tickets = new Map<string, string>();
+  const takeTicket = (id: string) => take(tickets, id);
+  const assign = createAssign({
+    ...scripts,
+    logger,
+    holdSeconds,
+    takeoverMs,
+    pendingTtlMs,
+    split,
+    shard,
+    tickets,
+  });
 
   return {
     async admit(userId, channelId, nonce, draft) {
+      const ticket = randomBytes(9).toString('base64url');
       let reply: unknown;
       try {
-        reply = await run(sendKeys(prefix, userId, nonce, channelId), [
-          'admit',
-          limit,
-          windowMs,
-          pendingTtlMs,
-          nonce ? '1' : '0',
-          holdSeconds,
-          nonce && draft ? JSON.stringify(draft) : '',
-          takeoverMs,
-        ]);
+        reply = await user(userId, nonce, ['admit', limit, windowMs, pendingTtlMs, nonce ? '1' : '0', ticket, takeoverMs]);
       } catch (err) {
         logger.warn({ err }, 'send admission failed');
         throw unavailable();
@@ -135,7 +141,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
       const [kind, a, b] = Array.isArray(reply) ? (reply as unknown[]).map(String) : [];
       switch (kind) {
         case 'ok':
-          return { kind, id: a!, createdAt: new Date(Number(b)).toISOString() };
+          return assign(userId, channelId, nonce, ticket, draft);
         case 'pending':
           return { kind };
         case 'limited':
@@ -143,28 +149,142 @@ export function createAdmission(options: AdmissionOptions): Admission {
         case 'duplicate':
         case 'republish':
           return { kind, message: parseStored(a, logger, userId) };
-        case 'takeover':
-          return { kind: 'republish', message: rebuild(a!, b!, (reply as unknown[])[3], logger, userId) };
+        case 'takeover': {
+          // This send now holds the reservation (under its ticket) until it settles the rebuilt message.
+          const message = rebuild(a!, b!, (reply as unknown[])[3], logger, userId);
+          tickets.set(message.id, ticket);
+          return { kind: 'republish', message };
+        }
         default:
           logger.error({ reply }, 'unexpected admission reply');
           throw unavailable();
       }
     },
-    commit(userId, nonce, message, payload) {
-      const keys = sendKeys(prefix, userId, nonce, message.channelId);
-      const stored = nonce ? JSON.stringify(message) : '';
-      return parked(keys, ['commit', message.id, nonce ? '1' : '0', stored, nonceTtl, holdSeconds, shard(message.channelId), payload]);
+    // The two halves of commit/release/unknown are independent: sent together (one round trip).
+    async commit(userId, nonce, message, payload) {
+      const ticket = takeTicket(message.id);
+      const [, parked] = await Promise.all([
+        nonce ? user(userId, nonce, ['commit', ticket, '1', JSON.stringify(message), nonceTtl, message.id]) : undefined,
+        channel(message.channelId, ['commit', message.id, holdSeconds, shard(message.channelId), payload, split]),
+      ]);
+      return parked;
     },
-    release(userId, channelId, id, nonce) {
-      return parked(sendKeys(prefix, userId, nonce, channelId), ['release', id, nonce ? '1' : '0', holdSeconds, shard(channelId)]);
+    async release(userId, channelId, id, nonce) {
+      const [, parked] = await Promise.all([
+        user(userId, nonce, ['release', takeTicket(id), nonce ? '1' : '0']),
+        channel(channelId, ['release', id, holdSeconds, shard(channelId), split]),
+      ]);
+      return parked;
     },
-    unknown(userId, nonce, message) {
-      const keys = sendKeys(prefix, userId, nonce, message.channelId);
-      const stored = nonce ? JSON.stringify(message) : '';
-      return parked(keys, ['unknown', message.id, nonce ? '1' : '0', stored, nonceTtl, holdSeconds, shard(message.channelId)]);
+    async unknown(userId, nonce, message) {
+      const ticket = takeTicket(message.id);
+      const [, parked] = await Promise.all([
+        nonce ? user(userId, nonce, ['unknown', ticket, '1', JSON.stringify(message), nonceTtl, message.id]) : undefined,
+        channel(message.channelId, ['unknown', message.id, holdSeconds, shard(message.channelId), split]),
+      ]);
+      return parked;
     },
     flush(channelId) {
-      return parked(sendKeys(prefix, '', undefined, channelId), ['flush', holdSeconds, shard(channelId)]);
+      return channel(channelId, ['flush', holdSeconds, shard(channelId), split]);
     },
   };
+}
+
+/**
+ * The admitted send's id: send-channel.lua assigns it, then (with a nonce) send-user.lua binds it, its
+ * createdAt and the draft to the reservation, before anything is published.
+ */
+function createAssign(deps: {
+  user: ReturnType<typeof sendScripts>['user'];
+  channel: ReturnType<typeof sendScripts>['channel'];
+  assignId: ReturnType<typeof sendScripts>['assignId'];
+  logger: Logger;
+  holdSeconds: number;
+  takeoverMs: number;
+  pendingTtlMs: number;
+  split: string;
+  shard: (channelId: string) => string;
+  tickets: Map<string, string>;
+}) {
+  const { user, channel, assignId, logger, holdSeconds, takeoverMs, pendingTtlMs, split, shard, tickets } = deps;
+  const assign = async (
+    userId: string,
+    channelId: string,
+    nonce: string | undefined,
+    ticket: string,
+    draft: MessageDraft | undefined,
+  ): Promise<AdmitResult> => {
+    let id: string;
+    let nowMs: number;
+    try {
+      ({ id, nowMs } = await assignId(channelId, holdSeconds));
+    } catch (err) {
+      logger.warn({ err }, 'send admission failed (channel step)');
+      await user(userId, nonce, ['release', ticket, nonce ? '1' : '0']).catch(() => undefined);
+      throw unavailable();
+    }
+    // The id is known only now: the user's reservation takes it (with the draft) before anything is
+    // published, so a retry after this gateway died can take the very same message over.
+    if (nonce) await bind(userId, channelId, nonce, ticket, { id, nowMs, draft });
+    tickets.set(id, ticket);
+    return { kind: 'ok', id, createdAt: new Date(nowMs).toISOString() };
+  };
+  const bind = async (
+    userId: string,
+    channelId: string,
+    nonce: string,
+    ticket: string,
+    send: { id: string; nowMs: number; draft: MessageDraft | undefined },
+  ) => {
+    const draftJson = send.draft ? JSON.stringify(send.draft) : '';
+    let bound: unknown;
+    try {
+      bound = await user(userId, nonce, ['bind', ticket, send.id, send.nowMs, takeoverMs, pendingTtlMs, draftJson]);
+    } catch (err) {
+      logger.warn({ err }, 'send admission failed (binding the id to the nonce)');
+    }
+    if (Number(bound) === 1) return;
+    // Not bound (Redis failed, or the reservation expired or was replaced): never publish this id.
+    await Promise.all([
+      user(userId, nonce, ['release', ticket, '1']),
+      channel(channelId, ['release', send.id, holdSeconds, shard(channelId), split]),
+    ]).catch(() => undefined);
+    throw unavailable();
+  };
+  return assign;
+}
+
+/** The two scripts, keyed: the user's (send-user.lua) and the channel's (send-channel.lua, its parts for other slots published). */
+function sendScripts(redis: RedisClient, prefix: string, logger: Logger) {
+  const userScript = loadLuaScript(redis, new URL('./send-user.lua', import.meta.url));
+  const channelScript = loadLuaScript(redis, new URL('./send-channel.lua', import.meta.url));
+  return {
+    user: (userId: string, nonce: string | undefined, args: (string | number)[]) =>
+      userScript.run(userSendKeys(prefix, userId, nonce), args),
+    /** A channel step; publishes the parts it handed back (other slots' rooms) in order, resolves with how many are parked. */
+    async channel(channelId: string, args: (string | number)[]): Promise<number> {
+      const reply = (await channelScript.run(channelSendKeys(prefix, channelId).keys, args)) as unknown[];
+      await publishRemote(redis, reply, logger);
+      return Number(reply[0]);
+    },
+    /** The channel's next id (and Redis time), in its in-flight set. */
+    async assignId(channelId: string, holdSeconds: number): Promise<{ id: string; nowMs: number }> {
+      const reply = await channelScript.run(channelSendKeys(prefix, channelId).keys, ['assign', holdSeconds, slotOf(channelId)]);
+      const [id, nowMs] = Array.isArray(reply) ? (reply as unknown[]).map(String) : [];
+      if (!id || !/^[0-9a-f]{24}$/.test(id)) throw new Error(`unexpected id reply ${JSON.stringify(reply)}`);
+      return { id, nowMs: Number(nowMs) };
+    },
+  };
+}
+
+/**
+ * On a Cluster the channel script hands back the parts of a DM bundle for rooms in other slots (the
+ * recipients' user rooms): published here, in the order given, right after the script.
+ */
+async function publishRemote(redis: RedisClient, reply: unknown[], logger: Logger): Promise<void> {
+  if (reply.length < 3) return;
+  const sent: Promise<unknown>[] = [];
+  for (let i = 1; i + 1 < reply.length; i += 2) sent.push(redis.spublish(String(reply[i]), String(reply[i + 1])));
+  const failed = (await Promise.allSettled(sent)).filter((r) => r.status === 'rejected').length;
+  if (failed > 0) logger.warn({ failed }, 'DM broadcast to a user room not published');
 }

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { MessageSendPayload } from '@chorus/contracts';
-import type { EventPublisher, Logger, Metrics } from '@chorus/runtime';
+import type { EventPublisher, Logger, Metrics, RedisClient } from '@chorus/runtime';
 import { encodeDmMessageCreated, encodeMessageCreated } from '../broadcast/message-created.js';
 import type { Authorizer } from '../channels/authorize.js';
 import { on } from '../socket/on.js';
@@ -10,7 +9,7 @@ import type { InFlight } from './inflight.js';
 import { createFlushTimers, createSendMessage } from './send-message.js';
 
 export interface SendPathDeps {
-  redis: Redis;
+  redis: RedisClient;
   publisher: EventPublisher;
   authorizer: Authorizer;
   inFlight: InFlight;

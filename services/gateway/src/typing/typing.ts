@@ -1,12 +1,12 @@
-import type { Redis } from 'ioredis';
 import { TypingStartPayload } from '@chorus/contracts';
-import type { Logger } from '@chorus/runtime';
+import type { Logger, RedisClient } from '@chorus/runtime';
 import { NEEDS, type Authorize } from '../channels/authorize.js';
+import { typingKey } from '../redis-keys.js';
 import { on } from '../socket/on.js';
 import { channelRoom, type GatewaySocket } from '../types.js';
 
 export interface TypingDeps {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** At most one relay per (user, channel) per this many ms, fleet-wide. */
   throttleMs: number;
@@ -27,7 +27,7 @@ export function registerTypingHandler(socket: GatewaySocket, deps: TypingDeps): 
     if (!socket.data.channels.has(channelId)) return;
     try {
       await deps.authorize(user.id, channelId, NEEDS.send);
-      const first = await deps.redis.set(`${deps.prefix}typing:${user.id}:${channelId}`, '1', 'PX', deps.throttleMs, 'NX');
+      const first = await deps.redis.set(typingKey(deps.prefix, user.id, channelId), '1', 'PX', deps.throttleMs, 'NX');
       if (first !== 'OK' || !socket.data.channels.has(channelId)) return;
       socket.to(channelRoom(channelId)).emit('typing:start', { channelId, user: { id: user.id, username: user.username } });
     } catch (err) {

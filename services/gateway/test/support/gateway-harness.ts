@@ -36,6 +36,8 @@ export async function startGateway(
       JWT_ISSUER: 'chorus-membership',
       JWT_AUDIENCE: 'chorus',
       REDIS_URL: urls.redisUrl ?? iso.redisUrl,
+      // A proxied REDIS_URL (outage tests) is one node; otherwise the run's Redis, a Cluster under test:cluster.
+      ...(urls.redisUrl || !iso.redisClusterNodes ? {} : { REDIS_CLUSTER_NODES: iso.redisClusterNodes }),
       AMQP_URL: urls.amqpUrl ?? iso.amqpUrl,
       SHUTDOWN_TIMEOUT_MS: '4500',
     }),

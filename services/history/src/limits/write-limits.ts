@@ -1,6 +1,12 @@
 import type { Request } from 'express';
-import { Redis } from 'ioredis';
-import { createRestWriteLimiter, createUserLimiter, type Logger, type UserLimiter } from '@chorus/runtime';
+import {
+  createRedisClient,
+  createRestWriteLimiter,
+  createUserLimiter,
+  type Logger,
+  type RedisClient,
+  type UserLimiter,
+} from '@chorus/runtime';
 import type { HistoryConfig } from '../config.js';
 
 /** The REST write budgets history spends (SPEC 3), on its own Redis connection. */
@@ -9,7 +15,7 @@ export interface WriteLimits {
   restWrites: UserLimiter;
   /** Read-position PUTs: a budget of their own (services/history/README.md, "REST write limit"). */
   readStateWrites: UserLimiter;
-  redis: Redis;
+  redis: RedisClient;
   /** Resolves once Redis answered the first time. */
   ready: Promise<void>;
   close(): void;
@@ -27,7 +33,10 @@ export function budgetOf(limits: Pick<WriteLimits, 'restWrites' | 'readStateWrit
 /** Opens the Redis connection (reconnects by itself; does not wait) and builds both budgets on it. */
 export function connectWriteLimits(config: HistoryConfig, logger: Logger): WriteLimits {
   // No offline queue: while Redis is down a write fails fast with 503 instead of hanging.
-  const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'history' });
+  const redis = createRedisClient(
+    { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES },
+    { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'history' },
+  );
   redis.on('error', (err: Error) => logger.warn({ redis: 'down', err }, 'redis error'));
   redis.on('ready', () => logger.info({ redis: 'up' }, 'redis ready'));
   const ready = new Promise<void>((resolve) => {

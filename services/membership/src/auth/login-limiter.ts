@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { AppError } from '@chorus/runtime';
+import { AppError, type RedisClient } from '@chorus/runtime';
 import { takePoint } from './rate-limit.js';
 
 export interface LoginLimits {
@@ -23,7 +22,7 @@ export interface LoginLimiter {
  * Login brute-force limits in Redis (shared by every replica): attempts are counted up front, so
  * concurrent guesses cannot slip past the limit; a success refunds its attempt, so only failures count.
  */
-export function createLoginLimiter(redis: Redis, prefix: string, limits: LoginLimits): LoginLimiter {
+export function createLoginLimiter(redis: RedisClient, prefix: string, limits: LoginLimits): LoginLimiter {
   const userIp = new RateLimiterRedis({
     storeClient: redis,
     keyPrefix: `${prefix}login:user-ip`,

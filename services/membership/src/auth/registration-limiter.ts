@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { AppError } from '@chorus/runtime';
+import { AppError, type RedisClient } from '@chorus/runtime';
 import { takePoint } from './rate-limit.js';
 
 export interface RegistrationLimits {
@@ -21,7 +20,7 @@ export interface RegistrationLimiter {
  * hashed: each registration costs an argon2id hash (19 MiB, tens of ms of CPU) and a stored account,
  * so an unlimited endpoint is both a CPU and a storage lever for one client.
  */
-export function createRegistrationLimiter(redis: Redis, prefix: string, limits: RegistrationLimits): RegistrationLimiter {
+export function createRegistrationLimiter(redis: RedisClient, prefix: string, limits: RegistrationLimits): RegistrationLimiter {
   const perIp = new RateLimiterRedis({
     storeClient: redis,
     keyPrefix: `${prefix}register:ip`,

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import {
   DM_ACTIVITY_BINDINGS,
   declareWorkQueue,
@@ -7,14 +6,22 @@ import {
   type AnyEnvelope,
   type TopologyNames,
 } from '@chorus/contracts';
-import { createConsumer, envelopeDecoder, type AmqpConnectionManager, type Consumer, type Delivery, type Logger } from '@chorus/runtime';
+import {
+  createConsumer,
+  envelopeDecoder,
+  type AmqpConnectionManager,
+  type Consumer,
+  type Delivery,
+  type Logger,
+  type RedisClient,
+} from '@chorus/runtime';
 import type { DmService } from './dm.service.js';
 
 export interface DmActivityDeps {
   connection: AmqpConnectionManager;
   names: TopologyNames;
   dms: DmService;
-  redis: Redis;
+  redis: RedisClient;
   redisPrefix: string;
   logger: Logger;
 }
@@ -36,7 +43,9 @@ export function startDmActivityConsumer(deps: DmActivityDeps): Consumer {
     } = envelope.payload;
     await Promise.all([
       deps.dms.recordActivity(channelId, messageId),
-      deps.redis.multi().sadd(keys.partners(a), b).sadd(keys.partners(b), a).exec(),
+      // Two users, two slots (Redis Cluster): two commands, each idempotent.
+      deps.redis.sadd(keys.partners(a), b),
+      deps.redis.sadd(keys.partners(b), a),
     ]);
   };
   return createConsumer({

@@ -1,26 +1,27 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@chorus/runtime';
 import { presenceKeys, visibleStatus, type VisibleStatus } from '@chorus/contracts';
 
 export interface PresenceReader {
-  /** Each user's status as others see it (SPEC 11), in one pipelined round trip. */
+  /** Each user's status as others see it (SPEC 11). */
   statuses(userIds: readonly string[]): Promise<VisibleStatus[]>;
 }
 
 /** Reads the gateways' presence state (contracts: presence-keys.ts); membership never writes it. */
-export function createPresenceReader(redis: Redis, prefix: string): PresenceReader {
+export function createPresenceReader(redis: RedisClient, prefix: string): PresenceReader {
   const keys = presenceKeys(prefix);
   return {
     async statuses(userIds) {
-      if (userIds.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const id of userIds) pipeline.exists(keys.conns(id)).get(keys.status(id));
-      const replies = (await pipeline.exec()) ?? [];
-      return userIds.map((_id, i) => {
-        const [connErr, connected] = replies[2 * i] ?? [];
-        const [statusErr, chosen] = replies[2 * i + 1] ?? [];
-        if (connErr || statusErr) throw connErr ?? statusErr;
-        return visibleStatus(connected === 1, typeof chosen === 'string' ? chosen : null);
-      });
+      // Each user's two keys are in that user's slot: one small pipeline per user (a Cluster pipeline
+      // must stay in one slot); ioredis writes them together, so this is still about one round trip.
+      return Promise.all(
+        userIds.map(async (id) => {
+          const replies = (await redis.pipeline().exists(keys.conns(id)).get(keys.status(id)).exec()) ?? [];
+          const [connErr, connected] = replies[0] ?? [];
+          const [statusErr, chosen] = replies[1] ?? [];
+          if (connErr || statusErr) throw connErr ?? statusErr;
+          return visibleStatus(connected === 1, typeof chosen === 'string' ? chosen : null);
+        }),
+      );
     },
   };
 }
