@@ -38,13 +38,17 @@ export async function dropRedisKeys(target: string | RedisTarget, prefix: string
   }
 }
 
-/** Deletes every queue (with its DLQ) and exchange of the topology under this prefix. */
+/**
+ * Deletes every queue (with its DLQ) and exchange of the topology under this prefix (every durable
+ * queue of `topologyNames`: a quorum queue left behind keeps a Raft member running in the broker, and a
+ * day of test runs' leftovers once made the shared broker stop answering).
+ */
 export async function dropBrokerNames(url: string, prefix: string): Promise<void> {
   const n = topologyNames(prefix);
   const conn = await amqplib.connect(url);
   conn.on('error', () => undefined);
   try {
-    const queues = [n.historyQueue, n.gatewayBroadcastQueue, n.authzQueue, n.gatewayMembershipQueue('all')];
+    const queues = [n.historyQueue, n.gatewayBroadcastQueue, n.authzQueue, n.dmActivityQueue, n.gatewayMembershipQueue('all')];
     const steps: Array<(ch: amqplib.Channel) => Promise<unknown>> = [
       ...queues.flatMap((q) => [q, n.dlq(q)]).map((name) => (ch: amqplib.Channel) => ch.deleteQueue(name)),
       ...[n.eventsExchange, n.deadLetterExchange].map((ex) => (ch: amqplib.Channel) => ch.deleteExchange(ex)),
