@@ -8,7 +8,20 @@ export interface LuaScript {
 }
 
 export function loadLuaScript(redis: RedisClient, file: URL): LuaScript {
-  const lua = readFileSync(file, 'utf8');
+  return luaScript(redis, readFileSync(file, 'utf8'));
+}
+
+/**
+ * A script composed of other scripts: each of `parts` becomes a local Lua function `<name>(KEYS, ARGV)`
+ * (its file's body, unchanged), followed by `main`, which calls them. One copy of each script's logic,
+ * run either alone (its own EVALSHA) or as a part of a composed one (send-one.lua).
+ */
+export function loadComposedScript(redis: RedisClient, parts: Record<string, URL>, main: URL): LuaScript {
+  const functions = Object.entries(parts).map(([name, file]) => `local function ${name}(KEYS, ARGV)\n${readFileSync(file, 'utf8')}\nend\n`);
+  return luaScript(redis, functions.join('') + readFileSync(main, 'utf8'));
+}
+
+function luaScript(redis: RedisClient, lua: string): LuaScript {
   const sha = createHash('sha1').update(lua).digest('hex');
   return {
     async run(keys, args) {

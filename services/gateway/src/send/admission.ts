@@ -3,7 +3,7 @@ import { LIMITS, Message } from '@chorus/contracts';
 import { AppError, isRedisCluster, type Logger, type RedisClient } from '@chorus/runtime';
 import { roomShardChannel } from '../broadcast/message-created.js';
 import { channelSendKeys, slotOf, userSendKeys } from '../redis-keys.js';
-import { loadLuaScript } from '../redis-script.js';
+import { loadComposedScript, loadLuaScript } from '../redis-script.js';
 import { channelRoom } from '../types.js';
 
 export type AdmitResult =
@@ -117,6 +117,9 @@ export function createAdmission(options: AdmissionOptions): Admission {
   /** id -> the ticket its user step took (the rate slot and nonce reservation), until commit/release/unknown. */
   const tickets = new Map<string, string>();
   const takeTicket = (id: string) => take(tickets, id);
+  /** With a nonce, what binds the id to the reservation (send-user.lua `bind`, less the id and time the channel half gives). */
+  const bindArgs = (nonce: string | undefined, ticket: string, draft: MessageDraft | undefined) =>
+    nonce === undefined ? [] : [ticket, takeoverMs, pendingTtlMs, draft ? JSON.stringify(draft) : ''];
   const assign = createAssign({
     ...scripts,
     logger,
@@ -131,63 +134,95 @@ export function createAdmission(options: AdmissionOptions): Admission {
   return {
     async admit(userId, channelId, nonce, draft) {
       const ticket = randomBytes(9).toString('base64url');
+      const userArgs = ['admit', limit, windowMs, pendingTtlMs, nonce ? '1' : '0', ticket, takeoverMs];
       let reply: unknown;
       try {
-        reply = await user(userId, nonce, ['admit', limit, windowMs, pendingTtlMs, nonce ? '1' : '0', ticket, takeoverMs]);
+        // One Redis: user half, id and bind in one call. A Cluster: the user half now, the rest in `assign`.
+        reply = scripts.admitOne
+          ? await scripts.admitOne(
+              userId,
+              nonce,
+              channelId,
+              userArgs,
+              ['assign', holdSeconds, slotOf(channelId)],
+              bindArgs(nonce, ticket, draft),
+            )
+          : await user(userId, nonce, userArgs);
       } catch (err) {
         logger.warn({ err }, 'send admission failed');
         throw unavailable();
       }
-      const [kind, a, b] = Array.isArray(reply) ? (reply as unknown[]).map(String) : [];
-      switch (kind) {
-        case 'ok':
-          return assign(userId, channelId, nonce, ticket, draft);
-        case 'pending':
-          return { kind };
-        case 'limited':
-          return { kind, retryAfterMs: Number(a) };
-        case 'duplicate':
-        case 'republish':
-          return { kind, message: parseStored(a, logger, userId) };
-        case 'takeover': {
-          // This send now holds the reservation (under its ticket) until it settles the rebuilt message.
-          const message = rebuild(a!, b!, (reply as unknown[])[3], logger, userId);
-          tickets.set(message.id, ticket);
-          return { kind: 'republish', message };
-        }
-        default:
-          logger.error({ reply }, 'unexpected admission reply');
-          throw unavailable();
-      }
+      if (scripts.admitOne) return admitReply(reply, { userId, ticket, tickets, logger });
+      return admitReply(reply, { userId, ticket, tickets, logger, assign: () => assign(userId, channelId, nonce, ticket, draft) });
     },
-    // The two halves of commit/release/unknown are independent: sent together (one round trip).
-    async commit(userId, nonce, message, payload) {
+    // The two halves of commit/release/unknown are independent: one call on one Redis, sent together on a Cluster.
+    commit(userId, nonce, message, payload) {
       const ticket = takeTicket(message.id);
-      const [, parked] = await Promise.all([
-        nonce ? user(userId, nonce, ['commit', ticket, '1', JSON.stringify(message), nonceTtl, message.id]) : undefined,
-        channel(message.channelId, ['commit', message.id, holdSeconds, shard(message.channelId), payload, split]),
-      ]);
-      return parked;
+      return scripts.pair(
+        userId,
+        nonce,
+        nonce ? ['commit', ticket, '1', JSON.stringify(message), nonceTtl, message.id] : undefined,
+        message.channelId,
+        ['commit', message.id, holdSeconds, shard(message.channelId), payload, split],
+      );
     },
-    async release(userId, channelId, id, nonce) {
-      const [, parked] = await Promise.all([
-        user(userId, nonce, ['release', takeTicket(id), nonce ? '1' : '0']),
-        channel(channelId, ['release', id, holdSeconds, shard(channelId), split]),
+    release(userId, channelId, id, nonce) {
+      return scripts.pair(userId, nonce, ['release', takeTicket(id), nonce ? '1' : '0'], channelId, [
+        'release',
+        id,
+        holdSeconds,
+        shard(channelId),
+        split,
       ]);
-      return parked;
     },
-    async unknown(userId, nonce, message) {
+    unknown(userId, nonce, message) {
       const ticket = takeTicket(message.id);
-      const [, parked] = await Promise.all([
-        nonce ? user(userId, nonce, ['unknown', ticket, '1', JSON.stringify(message), nonceTtl, message.id]) : undefined,
-        channel(message.channelId, ['unknown', message.id, holdSeconds, shard(message.channelId), split]),
-      ]);
-      return parked;
+      return scripts.pair(
+        userId,
+        nonce,
+        nonce ? ['unknown', ticket, '1', JSON.stringify(message), nonceTtl, message.id] : undefined,
+        message.channelId,
+        ['unknown', message.id, holdSeconds, shard(message.channelId), split],
+      );
     },
     flush(channelId) {
       return channel(channelId, ['flush', holdSeconds, shard(channelId), split]);
     },
   };
+}
+
+/**
+ * What an admit reply means. An 'ok' of the composed script carries the id (one Redis); an 'ok' of the
+ * user half alone (a Cluster) is finished by `assign` (the channel half, then bind).
+ */
+function admitReply(
+  reply: unknown,
+  ctx: { userId: string; ticket: string; tickets: Map<string, string>; logger: Logger; assign?: () => Promise<AdmitResult> },
+): AdmitResult | Promise<AdmitResult> {
+  const { userId, ticket, tickets, logger } = ctx;
+  const [kind, a, b] = Array.isArray(reply) ? (reply as unknown[]).map(String) : [];
+  switch (kind) {
+    case 'ok':
+      if (ctx.assign) return ctx.assign();
+      if (!a || !isId(a)) break;
+      tickets.set(a, ticket);
+      return { kind: 'ok', id: a, createdAt: new Date(Number(b)).toISOString() };
+    case 'pending':
+      return { kind };
+    case 'limited':
+      return { kind, retryAfterMs: Number(a) };
+    case 'duplicate':
+    case 'republish':
+      return { kind, message: parseStored(a, logger, userId) };
+    case 'takeover': {
+      // This send now holds the reservation (under its ticket) until it settles the rebuilt message.
+      const message = rebuild(a!, b!, (reply as unknown[])[3], logger, userId);
+      tickets.set(message.id, ticket);
+      return { kind: 'republish', message };
+    }
+  }
+  logger.error({ reply }, 'unexpected admission reply');
+  throw unavailable();
 }
 
 /**
@@ -254,28 +289,80 @@ function createAssign(deps: {
   return assign;
 }
 
-/** The two scripts, keyed: the user's (send-user.lua) and the channel's (send-channel.lua, its parts for other slots published). */
+type Args = (string | number)[];
+
+/**
+ * The send scripts, keyed: the user's (send-user.lua), the channel's (send-channel.lua, its parts for
+ * other slots published) and, on one Redis, both composed into one call (send-one.lua): a Cluster runs
+ * a script on one slot only, so there the halves are separate calls.
+ */
 function sendScripts(redis: RedisClient, prefix: string, logger: Logger) {
-  const userScript = loadLuaScript(redis, new URL('./send-user.lua', import.meta.url));
-  const channelScript = loadLuaScript(redis, new URL('./send-channel.lua', import.meta.url));
+  const userFile = new URL('./send-user.lua', import.meta.url);
+  const channelFile = new URL('./send-channel.lua', import.meta.url);
+  const userScript = loadLuaScript(redis, userFile);
+  const channelScript = loadLuaScript(redis, channelFile);
+  const oneScript = isRedisCluster(redis)
+    ? undefined
+    : loadComposedScript(redis, { userStep: userFile, channelStep: channelFile }, new URL('./send-one.lua', import.meta.url));
+  const bothKeys = (userId: string, nonce: string | undefined, channelId: string) => [
+    ...userSendKeys(prefix, userId, nonce),
+    ...channelSendKeys(prefix, channelId).keys,
+  ];
+  const user = (userId: string, nonce: string | undefined, args: Args) => userScript.run(userSendKeys(prefix, userId, nonce), args);
+  /** A channel step; publishes the parts it handed back (other slots' rooms) in order, resolves with how many are parked. */
+  const channel = async (channelId: string, args: Args): Promise<number> => {
+    const reply = (await channelScript.run(channelSendKeys(prefix, channelId).keys, args)) as unknown[];
+    await publishRemote(redis, reply, logger);
+    return Number(reply[0]);
+  };
   return {
-    user: (userId: string, nonce: string | undefined, args: (string | number)[]) =>
-      userScript.run(userSendKeys(prefix, userId, nonce), args),
-    /** A channel step; publishes the parts it handed back (other slots' rooms) in order, resolves with how many are parked. */
-    async channel(channelId: string, args: (string | number)[]): Promise<number> {
-      const reply = (await channelScript.run(channelSendKeys(prefix, channelId).keys, args)) as unknown[];
-      await publishRemote(redis, reply, logger);
+    user,
+    channel,
+    /** One Redis only: admit, assign and (with bind ARGV) bind in one atomic call; {'ok', id, nowMs} or the user half's refusal. */
+    admitOne: oneScript
+      ? (userId: string, nonce: string | undefined, channelId: string, userArgs: Args, channelArgs: Args, bind: Args) =>
+          oneScript.run(bothKeys(userId, nonce, channelId), [
+            'admit',
+            userArgs.length,
+            ...userArgs,
+            channelArgs.length,
+            ...channelArgs,
+            ...bind,
+          ])
+      : undefined,
+    /** A user half (none: `undefined`) and a channel half of commit/release/unknown; resolves with how many are parked. */
+    async pair(
+      userId: string,
+      nonce: string | undefined,
+      userArgs: Args | undefined,
+      channelId: string,
+      channelArgs: Args,
+    ): Promise<number> {
+      if (!oneScript) {
+        const [, parked] = await Promise.all([userArgs ? user(userId, nonce, userArgs) : undefined, channel(channelId, channelArgs)]);
+        return parked;
+      }
+      const u = userArgs ?? [];
+      const reply = (await oneScript.run(bothKeys(userId, nonce, channelId), [
+        'pair',
+        u.length,
+        ...u,
+        channelArgs.length,
+        ...channelArgs,
+      ])) as unknown[];
       return Number(reply[0]);
     },
     /** The channel's next id (and Redis time), in its in-flight set. */
     async assignId(channelId: string, holdSeconds: number): Promise<{ id: string; nowMs: number }> {
       const reply = await channelScript.run(channelSendKeys(prefix, channelId).keys, ['assign', holdSeconds, slotOf(channelId)]);
       const [id, nowMs] = Array.isArray(reply) ? (reply as unknown[]).map(String) : [];
-      if (!id || !/^[0-9a-f]{24}$/.test(id)) throw new Error(`unexpected id reply ${JSON.stringify(reply)}`);
+      if (!id || !isId(id)) throw new Error(`unexpected id reply ${JSON.stringify(reply)}`);
       return { id, nowMs: Number(nowMs) };
     },
   };
 }
+
+const isId = (id: string) => /^[0-9a-f]{24}$/.test(id);
 
 /**
  * On a Cluster the channel script hands back the parts of a DM bundle for rooms in other slots (the
