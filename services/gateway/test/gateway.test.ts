@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import amqplib, { type Channel, type ChannelModel } from 'amqplib';
+import { describe, expect, it } from 'vitest';
 import { MessageSendAckSchema, ChannelJoinAckSchema, parseEnvelope, topologyNames, type Message } from '@chorus/contracts';
 import { isolated } from '../../../test/support/isolated.js';
 import { waitFor } from '../../../test/support/wait.js';
-import { closeClients, connectClient, record, request, startGateway, type Client, type RunningGateway } from './support/gateway-harness.js';
-import {
-  newUser,
-  signToken,
-  startAuthzStandIn,
-  startEventInjector,
-  type AuthzStandIn,
-  type EventInjector,
-  type TestUser,
-} from './support/stand-ins.js';
+import { record, request, type Client } from './support/gateway-harness.js';
+import { newUser } from './support/stand-ins.js';
+import { useInProcessGateways } from './support/in-process.js';
 import { channelRoom } from '../src/types.js';
 
 /**
@@ -22,31 +14,9 @@ import { channelRoom } from '../src/types.js';
  */
 const iso = isolated('gw-fleet-inproc');
 const names = topologyNames(iso.amqpPrefix);
-let g1: RunningGateway;
-let g2: RunningGateway;
-let authz: AuthzStandIn;
-let events: EventInjector;
-let amqp: ChannelModel;
-let history: Channel;
-
-beforeAll(async () => {
-  authz = await startAuthzStandIn(iso);
-  events = await startEventInjector(iso);
-  // A long window keeps the limit test independent of how fast this machine is; the limit is what is tested.
-  g1 = await startGateway(iso, 'g1', { SEND_RATE_WINDOW_MS: 60_000 });
-  g2 = await startGateway(iso, 'g2', { SEND_RATE_WINDOW_MS: 60_000 });
-  amqp = await amqplib.connect(iso.amqpUrl);
-  history = await amqp.createChannel();
-});
-
-afterAll(async () => {
-  closeClients();
-  await Promise.allSettled([g1?.stop(), g2?.stop()]);
-  await Promise.allSettled([authz?.stop(), events?.close(), amqp?.close()]);
-  await iso.cleanup();
-});
-
-const connectAs = (gw: RunningGateway, user: TestUser) => connectClient(gw.url, signToken(iso, user));
+// A long window keeps the limit test independent of how fast this machine is; the limit is what is tested.
+const world = useInProcessGateways(iso, { g1: { SEND_RATE_WINDOW_MS: 60_000 }, g2: { SEND_RATE_WINDOW_MS: 60_000 } });
+const { connectAs } = world;
 
 async function join(client: Client, channelId: string) {
   const ack = ChannelJoinAckSchema.parse(await request(client, 'channel:join', { channelId }));
@@ -58,27 +28,18 @@ async function send(client: Client, channelId: string, content: string, nonce?: 
 }
 
 /** Drains the history queue (what history would consume) and returns the envelopes in it. */
-async function takeHistoryEvents(): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for (
-    let msg = await history.get(names.historyQueue, { noAck: true });
-    msg;
-    msg = await history.get(names.historyQueue, { noAck: true })
-  ) {
-    out.push(JSON.parse(msg.content.toString('utf8')));
-  }
-  return out;
-}
+const takeHistoryEvents = async (): Promise<unknown[]> =>
+  (await world.drain(names.historyQueue)).map((msg) => JSON.parse(msg.content.toString('utf8')) as unknown);
 
 describe('gateway fleet (two gateways, stand-in membership)', () => {
   it('users on different gateways see each other; the ack carries the message that was published durably', async () => {
     const ada = newUser('ada');
     const bob = newUser('bob');
-    const { serverId, channelIds } = authz.directory.addServer(ada);
+    const { serverId, channelIds } = world.authz.directory.addServer(ada);
     const channelId = channelIds[0]!;
-    authz.directory.join(serverId, bob);
-    const adaOn1 = await connectAs(g1, ada);
-    const bobOn2 = await connectAs(g2, bob);
+    world.authz.directory.join(serverId, bob);
+    const adaOn1 = await connectAs(world.g1, ada);
+    const bobOn2 = await connectAs(world.g2, bob);
     await join(adaOn1, channelId);
     await join(bobOn2, channelId);
     const seenByAda = record(adaOn1, 'message:created');
@@ -118,10 +79,10 @@ describe('gateway fleet (two gateways, stand-in membership)', () => {
   it('sending needs membership, not a join; non-members are refused both', async () => {
     const owner = newUser('owner');
     const stranger = newUser('stranger');
-    const { channelIds } = authz.directory.addServer(owner);
+    const { channelIds } = world.authz.directory.addServer(owner);
     const channelId = channelIds[0]!;
-    const ownerOn2 = await connectAs(g2, owner);
-    const strangerOn1 = await connectAs(g1, stranger);
+    const ownerOn2 = await connectAs(world.g2, owner);
+    const strangerOn1 = await connectAs(world.g1, stranger);
     expect(await request(strangerOn1, 'channel:join', { channelId })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
     expect(await send(strangerOn1, channelId, 'let me in')).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
     expect(await request(strangerOn1, 'channel:join', { channelId: '0123456789abcdef01234567' })).toMatchObject({
@@ -137,15 +98,15 @@ describe('gateway fleet (two gateways, stand-in membership)', () => {
   it('after leaving a server a user is out of its rooms on both gateways, is told server:removed, and is refused', async () => {
     const owner = newUser('owner');
     const leaver = newUser('leaver');
-    const s1 = authz.directory.addServer(owner);
-    const s2 = authz.directory.addServer(owner);
-    authz.directory.join(s1.serverId, leaver);
-    authz.directory.join(s2.serverId, leaver);
+    const s1 = world.authz.directory.addServer(owner);
+    const s2 = world.authz.directory.addServer(owner);
+    world.authz.directory.join(s1.serverId, leaver);
+    world.authz.directory.join(s2.serverId, leaver);
     const ch1 = s1.channelIds[0]!;
     const ch2 = s2.channelIds[0]!;
-    const ownerOn1 = await connectAs(g1, owner);
-    const leaverOn1 = await connectAs(g1, leaver);
-    const leaverOn2 = await connectAs(g2, leaver);
+    const ownerOn1 = await connectAs(world.g1, owner);
+    const leaverOn1 = await connectAs(world.g1, leaver);
+    const leaverOn2 = await connectAs(world.g2, leaver);
     for (const c of [leaverOn1, leaverOn2]) {
       await join(c, ch1);
       await join(c, ch2);
@@ -160,8 +121,8 @@ describe('gateway fleet (two gateways, stand-in membership)', () => {
     got1.length = 0;
     got2.length = 0;
 
-    authz.directory.leave(s1.serverId, leaver);
-    await events.publish('member.left', 1, { serverId: s1.serverId, userId: leaver.id }, 'membership');
+    world.authz.directory.leave(s1.serverId, leaver);
+    await world.events.publish('member.left', 1, { serverId: s1.serverId, userId: leaver.id }, 'membership');
     await waitFor(() => removed1.length === 1 && removed2.length === 1, 'server:removed on both gateways');
     expect(removed1[0]).toEqual({ serverId: s1.serverId });
     expect(removed2[0]).toEqual({ serverId: s1.serverId });
@@ -184,13 +145,13 @@ describe('gateway fleet (two gateways, stand-in membership)', () => {
   it('a duplicate nonce through the other gateway returns the original and is not broadcast again', async () => {
     const ada = newUser('ada');
     const watcher = newUser('watcher');
-    const { serverId, channelIds } = authz.directory.addServer(ada);
-    authz.directory.join(serverId, watcher);
+    const { serverId, channelIds } = world.authz.directory.addServer(ada);
+    world.authz.directory.join(serverId, watcher);
     const channelId = channelIds[0]!;
-    const adaOn1 = await connectAs(g1, ada);
-    const adaOn2 = await connectAs(g2, ada);
-    const watcherOn1 = await connectAs(g1, watcher);
-    const watcherOn2 = await connectAs(g2, watcher);
+    const adaOn1 = await connectAs(world.g1, ada);
+    const adaOn2 = await connectAs(world.g2, ada);
+    const watcherOn1 = await connectAs(world.g1, watcher);
+    const watcherOn2 = await connectAs(world.g2, watcher);
     await join(watcherOn1, channelId);
     await join(watcherOn2, channelId);
     const seen1 = record(watcherOn1, 'message:created');
@@ -213,10 +174,10 @@ describe('gateway fleet (two gateways, stand-in membership)', () => {
 
   it('the 11th accepted send in the window is RATE_LIMITED even spread over both gateways; refused sends do not count', async () => {
     const ada = newUser('ada');
-    const { channelIds } = authz.directory.addServer(ada);
+    const { channelIds } = world.authz.directory.addServer(ada);
     const channelId = channelIds[0]!;
-    const on1 = await connectAs(g1, ada);
-    const on2 = await connectAs(g2, ada);
+    const on1 = await connectAs(world.g1, ada);
+    const on2 = await connectAs(world.g2, ada);
     for (let i = 0; i < 3; i++) {
       expect(await request(on1, 'message:send', { channelId, content: '   ' })).toMatchObject({
         ok: false,
@@ -240,12 +201,12 @@ describe('gateway fleet (two gateways, stand-in membership)', () => {
   it('typing:start reaches the room on every gateway but not the sender, only for joined channels', async () => {
     const ada = newUser('ada');
     const bob = newUser('bob');
-    const { serverId, channelIds } = authz.directory.addServer(ada, ['general', 'other']);
-    authz.directory.join(serverId, bob);
+    const { serverId, channelIds } = world.authz.directory.addServer(ada, ['general', 'other']);
+    world.authz.directory.join(serverId, bob);
     const [general, other] = channelIds as [string, string];
-    const adaOn1 = await connectAs(g1, ada);
-    const bobOn2 = await connectAs(g2, bob);
-    const bobOn1 = await connectAs(g1, bob);
+    const adaOn1 = await connectAs(world.g1, ada);
+    const bobOn2 = await connectAs(world.g2, bob);
+    const bobOn1 = await connectAs(world.g1, bob);
     await join(adaOn1, general);
     await join(bobOn2, general);
     await join(bobOn1, general);
@@ -272,10 +233,10 @@ describe('gateway fleet (two gateways, stand-in membership)', () => {
 
   it('message:updated and message:deleted from history reach each client in the room once, across the fleet', async () => {
     const ada = newUser('ada');
-    const { serverId, channelIds } = authz.directory.addServer(ada);
+    const { serverId, channelIds } = world.authz.directory.addServer(ada);
     const channelId = channelIds[0]!;
-    const on1 = await connectAs(g1, ada);
-    const on2 = await connectAs(g2, ada);
+    const on1 = await connectAs(world.g1, ada);
+    const on2 = await connectAs(world.g2, ada);
     await join(on1, channelId);
     await join(on2, channelId);
     const updated = [record(on1, 'message:updated'), record(on2, 'message:updated')];
@@ -285,16 +246,17 @@ describe('gateway fleet (two gateways, stand-in membership)', () => {
     await takeHistoryEvents();
 
     const edited: Message = { ...sent.message, content: 'edited', editedAt: new Date().toISOString() };
-    await events.publish('message.updated', 1, edited, 'history');
-    await events.publish('message.deleted', 1, { id: sent.message.id, channelId, serverId, deletedBy: ada.id }, 'history');
+    await world.events.publish('message.updated', 1, edited, 'history');
+    await world.events.publish('message.deleted', 1, { id: sent.message.id, channelId, serverId, deletedBy: ada.id }, 'history');
     await waitFor(() => deleted.every((d) => d.length >= 1), 'message:deleted on both gateways');
     // Both gateways consume the shared queue; had each emitted, every client would hold two copies by the
     // time markers sent afterwards through BOTH gateways' adapters arrive.
-    for (const g of [g1, g2]) g.gateway.io.to(channelRoom(channelId)).emit('message:deleted', { id: '0'.repeat(24), channelId });
+    for (const g of [world.g1, world.g2])
+      g.gateway.io.to(channelRoom(channelId)).emit('message:deleted', { id: '0'.repeat(24), channelId });
     await waitFor(() => deleted.every((d) => d.length >= 3), 'markers from both gateways');
     for (const u of updated) expect(u).toEqual([edited]);
     for (const d of deleted) expect(d.filter((e) => e.id === sent.message.id)).toEqual([{ id: sent.message.id, channelId }]);
-    const queue = await history.checkQueue(names.gatewayBroadcastQueue);
+    const queue = await world.channel.checkQueue(names.gatewayBroadcastQueue);
     expect(queue.consumerCount).toBe(2);
   });
 });
