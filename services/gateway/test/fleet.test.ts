@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AuthResponse,
   ChannelJoinAckSchema,
@@ -11,10 +11,9 @@ import {
 } from '@chorus/contracts';
 import { isolated } from '../../../test/support/isolated.js';
 import { sampleSum } from '../../../test/support/metrics.js';
-import { FAST_ACCOUNTS, FAST_WRITES } from '../../../test/support/tuning.js';
 import { waitFor } from '../../../test/support/wait.js';
-import { closeClients, connectClient, record, request, type Client } from './support/gateway-harness.js';
-import { spawnService, stopAll, type ServiceProcess } from './support/processes.js';
+import { connectClient, record, request, type Client } from './support/gateway-harness.js';
+import { useFleet, type ServiceProcess } from './support/processes.js';
 
 /**
  * End to end with real processes: membership, history and TWO gateways (src/main.ts of each, started
@@ -22,28 +21,7 @@ import { spawnService, stopAll, type ServiceProcess } from './support/processes.
  * membership's REST API and talk through socket.io-client over WebSocket to different gateways.
  */
 const iso = isolated('gw-e2e');
-let membership: ServiceProcess;
-let history: ServiceProcess;
-let gw1: ServiceProcess;
-let gw2: ServiceProcess;
-
-beforeAll(async () => {
-  const env = iso.serviceEnv({ LOG_LEVEL: 'info' });
-  [membership, history, gw1, gw2] = await Promise.all([
-    spawnService('membership', { ...env, ...FAST_ACCOUNTS, INSTANCE_ID: `${iso.amqpPrefix}-m1` }, { readyTimeoutMs: 50_000 }),
-    spawnService('history', { ...env, ...FAST_WRITES }, { readyTimeoutMs: 50_000 }),
-    spawnService('gateway', { ...env, GATEWAY_ID: `${iso.amqpPrefix}-gw1` }, { name: 'gw1', readyTimeoutMs: 50_000 }),
-    spawnService('gateway', { ...env, GATEWAY_ID: `${iso.amqpPrefix}-gw2` }, { name: 'gw2', readyTimeoutMs: 50_000 }),
-  ]);
-}, 60_000);
-
-afterAll(async () => {
-  closeClients();
-  const results = await Promise.all([gw1, gw2, history, membership].filter(Boolean).map(async (p) => [p.name, await p.stop()] as const));
-  await stopAll();
-  await iso.cleanup();
-  for (const [name, r] of results) expect(r.code, `${name} exit code`).toBe(0);
-}, 60_000);
+const fleet = useFleet(iso);
 
 interface Account {
   id: string;
@@ -78,21 +56,21 @@ async function api(
 
 async function register(name: string): Promise<Account> {
   const username = `${name}_${randomBytes(3).toString('hex')}`;
-  const res = await api(membership, 'POST', '/api/auth/register', undefined, { username, password: 'correct horse battery' });
+  const res = await api(fleet.membership, 'POST', '/api/auth/register', undefined, { username, password: 'correct horse battery' });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const auth = AuthResponse.parse(res.body);
   return { id: auth.user.id, username, token: auth.accessToken };
 }
 
 async function createServer(owner: Account): Promise<{ serverId: string; channelId: string }> {
-  const res = await api(membership, 'POST', '/api/servers', owner.token, { name: `srv ${randomBytes(2).toString('hex')}` });
+  const res = await api(fleet.membership, 'POST', '/api/servers', owner.token, { name: `srv ${randomBytes(2).toString('hex')}` });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const server = ServerDetail.parse(res.body);
   return { serverId: server.id, channelId: server.channels.find((c) => c.name === 'general')!.id };
 }
 
 async function joinServer(user: Account, serverId: string): Promise<void> {
-  expect((await api(membership, 'PUT', `/api/servers/${serverId}/members/@me`, user.token)).status).toBe(201);
+  expect((await api(fleet.membership, 'PUT', `/api/servers/${serverId}/members/@me`, user.token)).status).toBe(201);
 }
 
 const on = (gw: ServiceProcess, user: Account): Promise<Client> => connectClient(gw.url, user.token);
@@ -116,15 +94,15 @@ async function adaAndBobInOneChannel() {
   const bob = await register('bob');
   const { serverId, channelId } = await createServer(ada);
   await joinServer(bob, serverId);
-  const adaOn1 = await on(gw1, ada);
-  const bobOn2 = await on(gw2, bob);
+  const adaOn1 = await on(fleet.gw1, ada);
+  const bobOn2 = await on(fleet.gw2, bob);
   await joinRoom(adaOn1, channelId);
   await joinRoom(bobOn2, channelId);
   return { ada, bob, serverId, channelId, adaOn1, bobOn2 };
 }
 
 async function historyOf(user: Account, channelId: string): Promise<Message[]> {
-  const res = await api(history, 'GET', `/api/channels/${channelId}/messages?limit=100`, user.token);
+  const res = await api(fleet.history, 'GET', `/api/channels/${channelId}/messages?limit=100`, user.token);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return HistoryPage.parse(res.body).messages;
 }
@@ -157,7 +135,7 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
     const owner = await register('owner');
     const carol = await register('carol');
     const { channelId } = await createServer(owner);
-    const carolOn2 = await on(gw2, carol);
+    const carolOn2 = await on(fleet.gw2, carol);
     expect(await request(carolOn2, 'channel:join', { channelId })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
     expect(await send(carolOn2, channelId, 'let me in')).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
     expect(await send(carolOn2, '0123456789abcdef01234567', 'nowhere')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
@@ -170,9 +148,9 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
     const s2 = await createServer(ada);
     await joinServer(bob, s1.serverId);
     await joinServer(bob, s2.serverId);
-    const adaOn1 = await on(gw1, ada);
-    const bobOn1 = await on(gw1, bob);
-    const bobOn2 = await on(gw2, bob);
+    const adaOn1 = await on(fleet.gw1, ada);
+    const bobOn1 = await on(fleet.gw1, bob);
+    const bobOn2 = await on(fleet.gw2, bob);
     for (const c of [bobOn1, bobOn2]) {
       await joinRoom(c, s1.channelId);
       await joinRoom(c, s2.channelId);
@@ -180,7 +158,7 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
     expect(await send(bobOn2, s1.channelId, 'warm the authorization cache')).toMatchObject({ ok: true });
     const removed = [record(bobOn1, 'server:removed'), record(bobOn2, 'server:removed')];
 
-    expect((await api(membership, 'DELETE', `/api/servers/${s1.serverId}/members/@me`, bob.token)).status).toBe(204);
+    expect((await api(fleet.membership, 'DELETE', `/api/servers/${s1.serverId}/members/@me`, bob.token)).status).toBe(204);
     await waitFor(() => removed.every((r) => r.length === 1), 'server:removed on both gateways', 5_000);
     for (const r of removed) expect(r).toEqual([{ serverId: s1.serverId }]);
 
@@ -199,9 +177,9 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
     const bob = await register('bob');
     const { serverId, channelId } = await createServer(ada);
     await joinServer(bob, serverId);
-    const adaOn1 = await on(gw1, ada);
-    const adaOn2 = await on(gw2, ada);
-    const bobOn1 = await on(gw1, bob);
+    const adaOn1 = await on(fleet.gw1, ada);
+    const adaOn2 = await on(fleet.gw2, ada);
+    const bobOn1 = await on(fleet.gw1, bob);
     await joinRoom(bobOn1, channelId);
     const bobSees = record(bobOn1, 'message:created');
 
@@ -226,7 +204,7 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
     for (const u of others) await joinServer(u, serverId);
     const people = [owner, ...others];
     // Each person on both gateways: senders alternate gateways, every socket is a receiver.
-    const sockets = await Promise.all(people.flatMap((u) => [on(gw1, u), on(gw2, u)]));
+    const sockets = await Promise.all(people.flatMap((u) => [on(fleet.gw1, u), on(fleet.gw2, u)]));
     for (const c of sockets) await joinRoom(c, channelId);
     const seen = sockets.map((c) => record(c, 'message:created'));
 
@@ -256,8 +234,8 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
   it('the 11th send in 10 s is RATE_LIMITED even when spread over both gateways', async () => {
     const dave = await register('dave');
     const { channelId } = await createServer(dave);
-    const on1 = await on(gw1, dave);
-    const on2 = await on(gw2, dave);
+    const on1 = await on(fleet.gw1, dave);
+    const on2 = await on(fleet.gw2, dave);
     for (let i = 0; i < 10; i++) expect(await send(i % 2 ? on1 : on2, channelId, `burst ${i}`), `send ${i}`).toMatchObject({ ok: true });
     const eleventh = await send(on1, channelId, 'one too many');
     expect(eleventh).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } } });
@@ -272,12 +250,14 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
     if (!sent.ok) throw new Error(JSON.stringify(sent));
     await waitFor(async () => (await historyOf(ada, channelId)).length === 1, 'persisted');
 
-    const edit = await api(history, 'PATCH', `/api/channels/${channelId}/messages/${sent.message.id}`, ada.token, { content: 'fixed' });
+    const edit = await api(fleet.history, 'PATCH', `/api/channels/${channelId}/messages/${sent.message.id}`, ada.token, {
+      content: 'fixed',
+    });
     expect(edit.status, JSON.stringify(edit.body)).toBe(200);
     await waitFor(() => updated.every((u) => u.length >= 1), 'message:updated on both gateways');
     for (const u of updated) expect(u).toEqual([Message.parse(edit.body)]);
 
-    expect((await api(history, 'DELETE', `/api/channels/${channelId}/messages/${sent.message.id}`, ada.token)).status).toBe(204);
+    expect((await api(fleet.history, 'DELETE', `/api/channels/${channelId}/messages/${sent.message.id}`, ada.token)).status).toBe(204);
     await waitFor(() => deleted.every((d) => d.length >= 1), 'message:deleted on both gateways');
     for (const d of deleted) expect(d).toEqual([{ id: sent.message.id, channelId }]);
     expect(await historyOf(bob, channelId)).toEqual([]);
@@ -292,24 +272,26 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
     await waitFor(async () => (await historyOf(ada, channelId)).length === 1, 'persisted');
 
     const path = `/api/channels/${channelId}/messages/${sent.message.id}/reactions/${encodeURIComponent('🎉')}/@me`;
-    expect((await api(history, 'PUT', path, ada.token)).status).toBe(204);
-    expect((await api(history, 'PUT', path, ada.token)).status).toBe(204); // idempotent: no second broadcast
+    expect((await api(fleet.history, 'PUT', path, ada.token)).status).toBe(204);
+    expect((await api(fleet.history, 'PUT', path, ada.token)).status).toBe(204); // idempotent: no second broadcast
     await waitFor(() => added.every((a) => a.length >= 1), 'message:reaction_added on both gateways');
-    expect((await api(history, 'DELETE', path, ada.token)).status).toBe(204);
+    expect((await api(fleet.history, 'DELETE', path, ada.token)).status).toBe(204);
     await waitFor(() => removed.every((r) => r.length >= 1), 'message:reaction_removed on both gateways');
     const event = { channelId, messageId: sent.message.id, emoji: '🎉', userId: ada.id };
     for (const a of added) expect(a).toEqual([event]);
     for (const r of removed) expect(r).toEqual([event]);
 
     // Ada's second socket, on the other gateway, in no channel room: her user room gets read:updated.
-    const adaOn2 = await on(gw2, ada);
+    const adaOn2 = await on(fleet.gw2, ada);
     const reads = record(adaOn2, 'read:updated');
     const bobSees = record(bobOn2, 'read:updated');
     // Bob's reply is newer than what ada's own send marked read: her PUT moves it forward.
     const reply = await send(bobOn2, channelId, 'reply');
     if (!reply.ok) throw new Error(JSON.stringify(reply));
     await waitFor(async () => (await historyOf(ada, channelId)).length === 2, 'reply persisted');
-    expect((await api(history, 'PUT', `/api/channels/${channelId}/read`, ada.token, { messageId: reply.message.id })).status).toBe(204);
+    expect((await api(fleet.history, 'PUT', `/api/channels/${channelId}/read`, ada.token, { messageId: reply.message.id })).status).toBe(
+      204,
+    );
     await waitFor(() => reads.length >= 1, 'read:updated on ada’s other socket');
     expect(reads).toEqual([{ channelId, messageId: reply.message.id }]);
     expect(bobSees).toEqual([]);
@@ -331,14 +313,14 @@ describe('Chorus fleet end to end (membership, history, two gateways)', () => {
       expect(res.status).toBe(200);
       return res.text();
     };
-    const [one, two] = await Promise.all([scrape(gw1), scrape(gw2)]);
+    const [one, two] = await Promise.all([scrape(fleet.gw1), scrape(fleet.gw2)]);
     const sends = (text: string, result: string) => sampleSum(text, 'chorus_gateway_send_seconds_count', { result, service: 'gateway' });
     // Earlier tests sent through both gateways, had a duplicate replayed and an 11th send refused.
     expect(sends(one, 'ok') + sends(two, 'ok')).toBeGreaterThan(0);
     expect(sends(one, 'duplicate') + sends(two, 'duplicate')).toBeGreaterThan(0);
     expect(sends(one, 'RATE_LIMITED') + sends(two, 'RATE_LIMITED')).toBeGreaterThan(0);
     expect(sampleSum(one, 'chorus_gateway_sockets') + sampleSum(two, 'chorus_gateway_sockets')).toBeGreaterThan(0);
-    expect(sampleSum(await scrape(history), 'chorus_history_envelopes_total', { outcome: 'inserted' })).toBeGreaterThan(0);
-    expect(sampleSum(await scrape(membership), 'chorus_authz_answer_seconds_count', { status: 'allowed' })).toBeGreaterThan(0);
+    expect(sampleSum(await scrape(fleet.history), 'chorus_history_envelopes_total', { outcome: 'inserted' })).toBeGreaterThan(0);
+    expect(sampleSum(await scrape(fleet.membership), 'chorus_authz_answer_seconds_count', { status: 'allowed' })).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AuthResponse,
   ChannelJoinAckSchema,
@@ -11,10 +11,9 @@ import {
   type Permission,
 } from '@chorus/contracts';
 import { isolated } from '../../../test/support/isolated.js';
-import { FAST_ACCOUNTS, FAST_WRITES } from '../../../test/support/tuning.js';
 import { waitFor } from '../../../test/support/wait.js';
-import { closeClients, connectClient, record, request, type Client } from './support/gateway-harness.js';
-import { spawnService, stopAll, type ServiceProcess } from './support/processes.js';
+import { connectClient, record, request, type Client } from './support/gateway-harness.js';
+import { useFleet, type ServiceProcess } from './support/processes.js';
 
 /**
  * SPEC 15 end to end with real processes: membership (roles, overrides, kick, ban over its REST API),
@@ -22,29 +21,8 @@ import { spawnService, stopAll, type ServiceProcess } from './support/processes.
  * client makes it; the gateways and history learn of it only from membership's events and answers.
  */
 const iso = isolated('gw-perm-e2e');
-let membership: ServiceProcess;
-let history: ServiceProcess;
-let gw1: ServiceProcess;
-let gw2: ServiceProcess;
-
-beforeAll(async () => {
-  // Polling a send until a change holds may be accepted many times first: the send rate limit is tested elsewhere.
-  const env = iso.serviceEnv({ LOG_LEVEL: 'info', SEND_RATE_LIMIT: '1000' });
-  [membership, history, gw1, gw2] = await Promise.all([
-    spawnService('membership', { ...env, ...FAST_ACCOUNTS, INSTANCE_ID: `${iso.amqpPrefix}-m1` }, { readyTimeoutMs: 50_000 }),
-    spawnService('history', { ...env, ...FAST_WRITES }, { readyTimeoutMs: 50_000 }),
-    spawnService('gateway', { ...env, GATEWAY_ID: `${iso.amqpPrefix}-gw1` }, { name: 'gw1', readyTimeoutMs: 50_000 }),
-    spawnService('gateway', { ...env, GATEWAY_ID: `${iso.amqpPrefix}-gw2` }, { name: 'gw2', readyTimeoutMs: 50_000 }),
-  ]);
-}, 60_000);
-
-afterAll(async () => {
-  closeClients();
-  const results = await Promise.all([gw1, gw2, history, membership].filter(Boolean).map(async (p) => [p.name, await p.stop()] as const));
-  await stopAll();
-  await iso.cleanup();
-  for (const [name, r] of results) expect(r.code, `${name} exit code`).toBe(0);
-}, 60_000);
+// Polling a send until a change holds may be accepted many times first: the send rate limit is tested elsewhere.
+const fleet = useFleet(iso, { SEND_RATE_LIMIT: '1000' });
 
 interface Account {
   id: string;
@@ -71,7 +49,7 @@ async function must(status: number, base: ServiceProcess, method: string, path: 
 
 async function register(name: string): Promise<Account> {
   const username = `${name}_${randomBytes(3).toString('hex')}`;
-  const res = await fetch(`${membership.url}/api/auth/register`, {
+  const res = await fetch(`${fleet.membership.url}/api/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: 'correct horse battery' }),
@@ -85,20 +63,20 @@ async function register(name: string): Promise<Account> {
 async function community(members: Account[]) {
   const ada = await register('ada');
   const server = ServerDetail.parse(
-    await must(201, membership, 'POST', '/api/servers', ada.token, { name: `srv ${randomBytes(2).toString('hex')}` }),
+    await must(201, fleet.membership, 'POST', '/api/servers', ada.token, { name: `srv ${randomBytes(2).toString('hex')}` }),
   );
   const general = server.channels.find((c) => c.name === 'general')!.id;
-  const created = await must(201, membership, 'POST', `/api/servers/${server.id}/channels`, ada.token, { name: 'announcements' });
+  const created = await must(201, fleet.membership, 'POST', `/api/servers/${server.id}/channels`, ada.token, { name: 'announcements' });
   const announcements = (created as { id: string }).id;
-  for (const m of members) await must(201, membership, 'PUT', `/api/servers/${server.id}/members/@me`, m.token);
+  for (const m of members) await must(201, fleet.membership, 'PUT', `/api/servers/${server.id}/members/@me`, m.token);
   const role = async (name: string, permissions: Permission[]) =>
-    Role.parse(await must(201, membership, 'POST', `/api/servers/${server.id}/roles`, ada.token, { name, permissions }));
+    Role.parse(await must(201, fleet.membership, 'POST', `/api/servers/${server.id}/roles`, ada.token, { name, permissions }));
   const grant = (user: Account, roleId: string) =>
-    must(204, membership, 'PUT', `/api/servers/${server.id}/members/${user.id}/roles/${roleId}`, ada.token);
+    must(204, fleet.membership, 'PUT', `/api/servers/${server.id}/members/${user.id}/roles/${roleId}`, ada.token);
   const revoke = (user: Account, roleId: string) =>
-    must(204, membership, 'DELETE', `/api/servers/${server.id}/members/${user.id}/roles/${roleId}`, ada.token);
+    must(204, fleet.membership, 'DELETE', `/api/servers/${server.id}/members/${user.id}/roles/${roleId}`, ada.token);
   const override = (channelId: string, roleId: string, allow: Permission[], deny: Permission[]) =>
-    must(200, membership, 'PUT', `/api/servers/${server.id}/channels/${channelId}/overrides/${roleId}`, ada.token, { allow, deny });
+    must(200, fleet.membership, 'PUT', `/api/servers/${server.id}/channels/${channelId}/overrides/${roleId}`, ada.token, { allow, deny });
   return { ada, serverId: server.id, general, announcements, role, grant, revoke, override };
 }
 
@@ -118,8 +96,8 @@ describe('SPEC 15 across the fleet (real membership, history, two gateways)', ()
     await c.override(c.announcements, c.serverId, [], ['SEND_MESSAGES']);
     await c.override(c.announcements, moderators.id, ['SEND_MESSAGES'], []);
 
-    const bobOn1 = await on(gw1, bob);
-    const carolOn2 = await on(gw2, carol);
+    const bobOn1 = await on(fleet.gw1, bob);
+    const carolOn2 = await on(fleet.gw2, carol);
     for (const client of [bobOn1, carolOn2])
       for (const id of [c.announcements, c.general]) expect(await join(client, id)).toMatchObject({ ok: true });
     const bobSees = record(bobOn1, 'message:created');
@@ -134,10 +112,12 @@ describe('SPEC 15 across the fleet (real membership, history, two gateways)', ()
   it('a permission change (role granted, then removed) reaches both gateways', async () => {
     const bob = await register('bob');
     const c = await community([bob]);
-    const bobs = [await on(gw1, bob), await on(gw2, bob)];
+    const bobs = [await on(fleet.gw1, bob), await on(fleet.gw2, bob)];
     for (const client of bobs) expect(await send(client, c.general, 'warm the caches')).toMatchObject({ ok: true });
 
-    await must(200, membership, 'PATCH', `/api/servers/${c.serverId}/roles/${c.serverId}`, c.ada.token, { permissions: ['READ_HISTORY'] });
+    await must(200, fleet.membership, 'PATCH', `/api/servers/${c.serverId}/roles/${c.serverId}`, c.ada.token, {
+      permissions: ['READ_HISTORY'],
+    });
     for (const client of bobs)
       await waitFor(async () => outcome(await send(client, c.general)) === 'FORBIDDEN', '@everyone lost SEND_MESSAGES');
     const speakers = await c.role('Speakers', ['SEND_MESSAGES']);
@@ -153,15 +133,15 @@ describe('SPEC 15 across the fleet (real membership, history, two gateways)', ()
     const c = await community([bob, carol]);
     const moderators = await c.role('Moderators', ['MANAGE_MESSAGES']);
     await c.grant(carol, moderators.id);
-    const carolOn1 = await on(gw1, carol);
-    const bobOn2 = await on(gw2, bob);
+    const carolOn1 = await on(fleet.gw1, carol);
+    const bobOn2 = await on(fleet.gw2, bob);
     const first = await send(bobOn2, c.general, 'spam');
     const second = await send(carolOn1, c.general, 'welcome');
     if (!first.ok || !second.ok) throw new Error(JSON.stringify([first, second]));
-    const page = (u: Account) => api(history, 'GET', `/api/channels/${c.general}/messages`, u.token);
+    const page = (u: Account) => api(fleet.history, 'GET', `/api/channels/${c.general}/messages`, u.token);
     await waitFor(async () => ((await page(bob)).body as { messages?: unknown[] }).messages?.length === 2, 'both stored');
 
-    const del = (u: Account, id: string) => api(history, 'DELETE', `/api/channels/${c.general}/messages/${id}`, u.token);
+    const del = (u: Account, id: string) => api(fleet.history, 'DELETE', `/api/channels/${c.general}/messages/${id}`, u.token);
     expect(await del(bob, second.message.id)).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     expect((await del(carol, first.message.id)).status).toBe(204);
 
@@ -177,9 +157,9 @@ describe('SPEC 15 across the fleet (real membership, history, two gateways)', ()
       const bob = await register('bob');
       const c = await community([bob]);
       const other = await community([bob]); // a server bob stays in: its marker shows what reached him
-      const adaOn1 = await on(gw1, c.ada);
-      const otherAda = await on(gw2, other.ada);
-      const bobs = [await on(gw1, bob), await on(gw2, bob)];
+      const adaOn1 = await on(fleet.gw1, c.ada);
+      const otherAda = await on(fleet.gw2, other.ada);
+      const bobs = [await on(fleet.gw1, bob), await on(fleet.gw2, bob)];
       for (const client of bobs) {
         expect(await join(client, c.general)).toMatchObject({ ok: true });
         expect(await join(client, other.general)).toMatchObject({ ok: true });
@@ -188,8 +168,8 @@ describe('SPEC 15 across the fleet (real membership, history, two gateways)', ()
       const removed = bobs.map((client) => record(client, 'server:removed'));
       const got = bobs.map((client) => record(client, 'message:created'));
 
-      if (removal === 'kick') await must(204, membership, 'DELETE', `/api/servers/${c.serverId}/members/${bob.id}`, c.ada.token);
-      else await must(204, membership, 'PUT', `/api/servers/${c.serverId}/bans/${bob.id}`, c.ada.token, { reason: 'spam' });
+      if (removal === 'kick') await must(204, fleet.membership, 'DELETE', `/api/servers/${c.serverId}/members/${bob.id}`, c.ada.token);
+      else await must(204, fleet.membership, 'PUT', `/api/servers/${c.serverId}/bans/${bob.id}`, c.ada.token, { reason: 'spam' });
       await sleep(1_000); // SPEC 15: within 1 s of the 204, no gateway delivers the server to him
       expect(await send(adaOn1, c.general, 'after the removal')).toMatchObject({ ok: true });
       expect(await send(otherAda, other.general, 'marker')).toMatchObject({ ok: true });
@@ -200,7 +180,7 @@ describe('SPEC 15 across the fleet (real membership, history, two gateways)', ()
       for (const client of bobs)
         expect(await send(client, c.general, 'still here?')).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
       if (removal === 'ban') {
-        expect(await api(membership, 'PUT', `/api/servers/${c.serverId}/members/@me`, bob.token)).toMatchObject({
+        expect(await api(fleet.membership, 'PUT', `/api/servers/${c.serverId}/members/@me`, bob.token)).toMatchObject({
           status: 403,
           body: { error: { code: 'FORBIDDEN' } },
         });
