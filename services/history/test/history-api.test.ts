@@ -1,41 +1,27 @@
 // History REST API on real MongoDB and RabbitMQ. Membership's answers come from a test-only stand-in
 // that serves the real authorization RPC queue (see support/authz-stand-in.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { ErrorBody, HistoryPage, Message, topologyNames, type Message as MessageT } from '@chorus/contracts';
-import { createLogger } from '@chorus/runtime';
+import { ErrorBody, HistoryPage, Message, type Message as MessageT } from '@chorus/contracts';
 import { isolated, testKeys } from '../../../test/support/isolated.js';
-import { FAST_WRITES } from '../../../test/support/tuning.js';
-import { loadConfig } from '../src/config.js';
-import { MessageRepository } from '../src/messages/message.repository.js';
-import { messageModels } from '../src/messages/message.schema.js';
 import { toMessageDoc } from '../src/messages/message.mapper.js';
-import { migrateHistory } from '../../../test/support/migrate.js';
-import { createHistoryService, type HistoryService } from '../src/service.js';
-import { startAuthzStandIn, type AuthzStandIn } from './support/authz-stand-in.js';
-import { hexId, idSequence, makeMessage, mintToken } from './support/fixtures.js';
+import { hexId, idSequence, makeMessage, mintToken, testUsers } from './support/fixtures.js';
+import { useHistoryService } from './support/in-process.js';
 
 const iso = isolated('history-api');
-const names = topologyNames(iso.amqpPrefix);
-const logger = createLogger('history-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-let svc: HistoryService;
-let authz: AuthzStandIn;
-let repo: MessageRepository;
+const world = useHistoryService(iso);
 
-const owner = { id: hexId(), username: 'owner' };
-const alice = { id: hexId(), username: 'alice' };
-const bob = { id: hexId(), username: 'bob' };
-const outsider = { id: hexId(), username: 'mallory' };
+const [owner, alice, bob, outsider] = testUsers('owner', 'alice', 'bob', 'mallory');
 const serverId = hexId();
 const nextId = idSequence();
-const token = (u: { id: string; username: string }) => `Bearer ${mintToken(iso.keys.privateKey, u)}`;
+const token = world.bearer;
 
 /** A channel of the server with `count` messages by alice, plus another channel's messages interleaved in id order. */
 async function seedChannel(count: number): Promise<{ channelId: string; ids: string[]; foreign: string[] }> {
   const channelId = hexId();
   const foreignChannel = hexId();
-  authz.setChannel(channelId, { serverId, ownerId: owner.id, members: [alice.id, bob.id] });
-  authz.setChannel(foreignChannel, { serverId, ownerId: owner.id, members: [alice.id, bob.id] });
+  world.authz.setChannel(channelId, { serverId, ownerId: owner.id, members: [alice.id, bob.id] });
+  world.authz.setChannel(foreignChannel, { serverId, ownerId: owner.id, members: [alice.id, bob.id] });
   const ids: string[] = [];
   const foreign: string[] = [];
   const docs: MessageT[] = [];
@@ -47,13 +33,13 @@ async function seedChannel(count: number): Promise<{ channelId: string; ids: str
     ids.push(id);
     docs.push(makeMessage(id, channelId, serverId, alice, `m${i}`));
   }
-  const outcome = await repo.insertBatch(docs.map(toMessageDoc));
+  const outcome = await world.repo.insertBatch(docs.map(toMessageDoc));
   expect(outcome.inserted).toBe(docs.length);
   return { channelId, ids, foreign };
 }
 
 async function page(channelId: string, query: string, user = alice): Promise<{ ids: string[]; hasMore: boolean; messages: MessageT[] }> {
-  const res = await request(svc.app).get(`/api/channels/${channelId}/messages${query}`).set('Authorization', token(user));
+  const res = await request(world.svc.app).get(`/api/channels/${channelId}/messages${query}`).set('Authorization', token(user));
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   const body = HistoryPage.parse(res.body);
   return { ids: body.messages.map((m) => m.id), hasMore: body.hasMore, messages: body.messages };
@@ -61,21 +47,6 @@ async function page(channelId: string, query: string, user = alice): Promise<{ i
 
 /** ids[a..b] inclusive, newest first. */
 const desc = (ids: string[], from: number, to: number) => ids.slice(from, to + 1).reverse();
-
-beforeAll(async () => {
-  authz = await startAuthzStandIn(iso.amqpUrl, names);
-  const config = loadConfig(iso.serviceEnv(FAST_WRITES));
-  await migrateHistory(config.MONGODB_URI);
-  svc = createHistoryService(config, logger);
-  await svc.ready;
-  repo = new MessageRepository(messageModels(svc.mongo));
-});
-
-afterAll(async () => {
-  await svc?.stop();
-  await authz?.close();
-  await iso.cleanup();
-});
 
 describe('authentication and authorization', () => {
   it('401 without a token, with a malformed one, or one signed by another key', async () => {
@@ -88,21 +59,21 @@ describe('authentication and authorization', () => {
       `Bearer ${mintToken(testKeys().privateKey, alice)}`,
       mintToken(iso.keys.privateKey, alice),
     ]) {
-      const req = request(svc.app).get(url);
+      const req = request(world.svc.app).get(url);
       const res = await (auth === undefined ? req : req.set('Authorization', auth));
       expect(res.status).toBe(401);
       expect(ErrorBody.parse(res.body).error.code).toBe('UNAUTHENTICATED');
     }
     const expired = mintToken(iso.keys.privateKey, alice, { expiresIn: -10 });
-    expect((await request(svc.app).get(url).set('Authorization', `Bearer ${expired}`)).status).toBe(401);
+    expect((await request(world.svc.app).get(url).set('Authorization', `Bearer ${expired}`)).status).toBe(401);
   });
 
   it('403 NOT_MEMBER for a non-member, 404 NOT_FOUND for an unknown channel', async () => {
     const { channelId } = await seedChannel(1);
-    const res = await request(svc.app).get(`/api/channels/${channelId}/messages`).set('Authorization', token(outsider));
+    const res = await request(world.svc.app).get(`/api/channels/${channelId}/messages`).set('Authorization', token(outsider));
     expect(res.status).toBe(403);
     expect(ErrorBody.parse(res.body).error.code).toBe('NOT_MEMBER');
-    const unknown = await request(svc.app).get(`/api/channels/${hexId()}/messages`).set('Authorization', token(alice));
+    const unknown = await request(world.svc.app).get(`/api/channels/${hexId()}/messages`).set('Authorization', token(alice));
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('NOT_FOUND');
   });
@@ -110,29 +81,29 @@ describe('authentication and authorization', () => {
   it('a member who leaves is refused at once (no stale positive answer)', async () => {
     const channelId = hexId();
     const carol = { id: hexId(), username: 'carol' };
-    authz.setChannel(channelId, { serverId, ownerId: owner.id, members: [carol.id] });
-    expect((await request(svc.app).get(`/api/channels/${channelId}/messages`).set('Authorization', token(carol))).status).toBe(200);
-    authz.setChannel(channelId, { serverId, ownerId: owner.id, members: [] }); // carol left
-    const res = await request(svc.app).get(`/api/channels/${channelId}/messages`).set('Authorization', token(carol));
+    world.authz.setChannel(channelId, { serverId, ownerId: owner.id, members: [carol.id] });
+    expect((await request(world.svc.app).get(`/api/channels/${channelId}/messages`).set('Authorization', token(carol))).status).toBe(200);
+    world.authz.setChannel(channelId, { serverId, ownerId: owner.id, members: [] }); // carol left
+    const res = await request(world.svc.app).get(`/api/channels/${channelId}/messages`).set('Authorization', token(carol));
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('NOT_MEMBER');
   });
 
   it('503 UNAVAILABLE when membership does not answer', async () => {
     const { channelId } = await seedChannel(1);
-    authz.pause();
+    world.authz.pause();
     try {
-      const res = await request(svc.app).get(`/api/channels/${channelId}/messages`).set('Authorization', token(bob));
+      const res = await request(world.svc.app).get(`/api/channels/${channelId}/messages`).set('Authorization', token(bob));
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe('UNAVAILABLE');
     } finally {
-      authz.resume();
+      world.authz.resume();
     }
   });
 
   it('healthz and readyz', async () => {
-    expect((await request(svc.app).get('/healthz')).status).toBe(200);
-    const ready = await request(svc.app).get('/readyz');
+    expect((await request(world.svc.app).get('/healthz')).status).toBe(200);
+    const ready = await request(world.svc.app).get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ mongodb: true, broker: true, consumer: true });
   });
@@ -217,7 +188,7 @@ describe('pagination (newest first)', () => {
   it('a cursor at a deleted message still marks its position; the message itself is gone', async () => {
     const d = await seedChannel(8);
     const gone = d.ids[4]!;
-    const del = await request(svc.app).delete(`/api/channels/${d.channelId}/messages/${gone}`).set('Authorization', token(alice));
+    const del = await request(world.svc.app).delete(`/api/channels/${d.channelId}/messages/${gone}`).set('Authorization', token(alice));
     expect(del.status).toBe(204);
     expect(await page(d.channelId, '')).toMatchObject({ ids: desc(d.ids, 0, 7).filter((id) => id !== gone), hasMore: false });
     expect(await page(d.channelId, `?before=${gone}&limit=2`)).toMatchObject({ ids: desc(d.ids, 2, 3), hasMore: true });
@@ -234,7 +205,7 @@ describe('pagination (newest first)', () => {
 
   it('an empty channel', async () => {
     const empty = hexId();
-    authz.setChannel(empty, { serverId, ownerId: owner.id, members: [alice.id] });
+    world.authz.setChannel(empty, { serverId, ownerId: owner.id, members: [alice.id] });
     expect(await page(empty, '')).toMatchObject({ ids: [], hasMore: false });
     expect(await page(empty, `?around=${hexId()}`)).toMatchObject({ ids: [], hasMore: false });
   });
@@ -277,14 +248,14 @@ describe('pagination (newest first)', () => {
       `before=${cursor.slice(0, 23)}%00`,
     ];
     for (const q of bad) {
-      const res = await request(svc.app).get(`/api/channels/${ch.channelId}/messages?${q}`).set('Authorization', token(alice));
+      const res = await request(world.svc.app).get(`/api/channels/${ch.channelId}/messages?${q}`).set('Authorization', token(alice));
       expect(res.status, q).toBe(400);
       const body = ErrorBody.parse(res.body);
       expect(body.error.code, q).toBe('VALIDATION_FAILED');
       expect(Array.isArray(body.error.details), q).toBe(true);
     }
     for (const path of ['not-an-id', '123', `${ch.channelId}0`]) {
-      const res = await request(svc.app).get(`/api/channels/${path}/messages`).set('Authorization', token(alice));
+      const res = await request(world.svc.app).get(`/api/channels/${path}/messages`).set('Authorization', token(alice));
       expect(res.status, path).toBe(400);
     }
   });

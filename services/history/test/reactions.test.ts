@@ -1,32 +1,18 @@
 // Reactions (SPEC 12) on real MongoDB and RabbitMQ: idempotence and counts under concurrency, the emoji
 // rules, who may react, `reactions`/`me` on history, and the broadcast events checked against the
 // contracts as they come off the broker. Membership is the stand-in of support/authz-stand-in.ts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { ErrorBody, HistoryPage, topologyNames, type Message } from '@chorus/contracts';
-import { createLogger } from '@chorus/runtime';
+import { ErrorBody, HistoryPage, type Message } from '@chorus/contracts';
 import { isolated } from '../../../test/support/isolated.js';
-import { FAST_WRITES } from '../../../test/support/tuning.js';
 import { waitFor } from '../../../test/support/wait.js';
-import { loadConfig } from '../src/config.js';
 import { toMessageDoc } from '../src/messages/message.mapper.js';
-import { MessageRepository } from '../src/messages/message.repository.js';
-import { messageModels } from '../src/messages/message.schema.js';
-import { migrateHistory } from '../../../test/support/migrate.js';
-import { createHistoryService, type HistoryService } from '../src/service.js';
-import { startAuthzStandIn, type AuthzStandIn } from './support/authz-stand-in.js';
-import { tapEvents, type EventTap } from './support/events.js';
-import { hexId, idSequence, makeMessage, mintToken } from './support/fixtures.js';
+import { hexId, idSequence, makeMessage, type TestUser as User } from './support/fixtures.js';
+import { useHistoryService } from './support/in-process.js';
 
 const iso = isolated('history-reactions');
-const names = topologyNames(iso.amqpPrefix);
-const logger = createLogger('history-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-let svc: HistoryService;
-let authz: AuthzStandIn;
-let tap: EventTap;
-let repo: MessageRepository;
+const world = useHistoryService(iso, { tap: ['reaction.*.*'] });
 
-type User = { id: string; username: string };
 const owner: User = { id: hexId(), username: 'owner' };
 const crowd: User[] = Array.from({ length: 50 }, (_, i) => ({ id: hexId(), username: `fan${i}` }));
 const alice = crowd[0]!;
@@ -35,26 +21,28 @@ const serverId = hexId();
 const channelId = hexId();
 const otherChannel = hexId();
 const nextId = idSequence();
-const auth = (u: User) => `Bearer ${mintToken(iso.keys.privateKey, u)}`;
+const auth = world.bearer;
 const url = (messageId: string, emoji: string, channel = channelId) =>
   `/api/channels/${channel}/messages/${messageId}/reactions/${encodeURIComponent(emoji)}/@me`;
 const react = (u: User, messageId: string, emoji: string, channel = channelId) =>
-  request(svc.app)
+  request(world.svc.app)
     .put(url(messageId, emoji, channel))
     .set('Authorization', auth(u));
 const unreact = (u: User, messageId: string, emoji: string, channel = channelId) =>
-  request(svc.app)
+  request(world.svc.app)
     .delete(url(messageId, emoji, channel))
     .set('Authorization', auth(u));
 
 async function seed(channel = channelId): Promise<Message> {
   const message = makeMessage(nextId(), channel, serverId, owner, 'react to me');
-  await repo.insertBatch([toMessageDoc(message)]);
+  await world.repo.insertBatch([toMessageDoc(message)]);
   return message;
 }
 
 async function fetchMessage(messageId: string, as: User = owner): Promise<Message> {
-  const res = await request(svc.app).get(`/api/channels/${channelId}/messages?around=${messageId}&limit=1`).set('Authorization', auth(as));
+  const res = await request(world.svc.app)
+    .get(`/api/channels/${channelId}/messages?around=${messageId}&limit=1`)
+    .set('Authorization', auth(as));
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   const found = HistoryPage.parse(res.body).messages.find((m) => m.id === messageId);
   if (!found) throw new Error(`message ${messageId} not in history`);
@@ -62,29 +50,15 @@ async function fetchMessage(messageId: string, as: User = owner): Promise<Messag
 }
 
 const eventsFor = (messageId: string, type?: string) =>
-  tap.received.filter(
+  world.tap.received.filter(
     (e) =>
       e.parsed.ok &&
       (type === undefined || e.parsed.envelope.type === type) &&
       (e.parsed.envelope.payload as { messageId?: string }).messageId === messageId,
   );
 
-beforeAll(async () => {
-  authz = await startAuthzStandIn(iso.amqpUrl, names);
-  for (const c of [channelId, otherChannel]) authz.setChannel(c, { serverId, ownerId: owner.id, members: crowd.map((u) => u.id) });
-  const config = loadConfig(iso.serviceEnv(FAST_WRITES));
-  await migrateHistory(config.MONGODB_URI);
-  svc = createHistoryService(config, logger);
-  await svc.ready;
-  repo = new MessageRepository(messageModels(svc.mongo));
-  tap = await tapEvents(iso.amqpUrl, names, ['reaction.*.*']);
-});
-
-afterAll(async () => {
-  await tap?.close();
-  await svc?.stop();
-  await authz?.close();
-  await iso.cleanup();
+beforeAll(() => {
+  for (const c of [channelId, otherChannel]) world.authz.setChannel(c, { serverId, ownerId: owner.id, members: crowd.map((u) => u.id) });
 });
 
 describe('concurrency', () => {
@@ -171,7 +145,7 @@ describe('rules', () => {
 
   it('malformed percent-encoding → 400 with the error shape', async () => {
     const m = await seed();
-    const res = await request(svc.app)
+    const res = await request(world.svc.app)
       .put(`/api/channels/${channelId}/messages/${m.id}/reactions/%E0%A4%A/@me`)
       .set('Authorization', auth(alice));
     expect(res.status).toBe(400);
@@ -207,7 +181,7 @@ describe('who may react', () => {
       expect(ErrorBody.parse(res.body).error.code).toBe('NOT_MEMBER');
     }
     expect((await react(alice, m.id, '👍', hexId())).status).toBe(404);
-    expect((await request(svc.app).put(url(m.id, '👍'))).status).toBe(401);
+    expect((await request(world.svc.app).put(url(m.id, '👍'))).status).toBe(401);
     expect((await fetchMessage(m.id)).reactions).toEqual([]);
   });
 
@@ -216,7 +190,7 @@ describe('who may react', () => {
     expect((await react(alice, m.id, '👍')).status).toBe(404);
     expect((await react(alice, hexId(), '👍')).status).toBe(404);
     const gone = await seed();
-    await request(svc.app).delete(`/api/channels/${channelId}/messages/${gone.id}`).set('Authorization', auth(owner)).expect(204);
+    await request(world.svc.app).delete(`/api/channels/${channelId}/messages/${gone.id}`).set('Authorization', auth(owner)).expect(204);
     expect((await react(alice, gone.id, '👍')).status).toBe(404);
   });
 });
@@ -225,7 +199,7 @@ describe('history and edits carry reactions', () => {
   it('an edited message keeps its reactions, with `me` for the editor', async () => {
     const m = await seed();
     await react(owner, m.id, '✅').expect(204);
-    const res = await request(svc.app)
+    const res = await request(world.svc.app)
       .patch(`/api/channels/${channelId}/messages/${m.id}`)
       .set('Authorization', auth(owner))
       .send({ content: 'edited' });
@@ -236,8 +210,8 @@ describe('history and edits carry reactions', () => {
 
 describe('contract', () => {
   it('every reaction event validates against libs/contracts, with its routing key and channel', () => {
-    expect(tap.received.length).toBeGreaterThan(0);
-    for (const e of tap.received) {
+    expect(world.tap.received.length).toBeGreaterThan(0);
+    for (const e of world.tap.received) {
       expect(e.parsed.ok, JSON.stringify(e.raw)).toBe(true);
       if (!e.parsed.ok) continue;
       expect(e.routingKey).toBe(`${e.parsed.envelope.type}.v${e.parsed.envelope.version}`);

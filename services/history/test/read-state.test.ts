@@ -1,45 +1,27 @@
 // Read state and unread counts (SPEC 13) on real MongoDB and RabbitMQ: the position never moves back,
 // counts are right across page boundaries and capped at 100, authors' sends mark the channel read,
 // read.updated events validate against the contracts. Membership is the stand-in of support/authz-stand-in.ts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { ErrorBody, ReadStatesResponse, topologyNames, type Message, type ReadState } from '@chorus/contracts';
-import { createLogger } from '@chorus/runtime';
+import { ErrorBody, ReadStatesResponse, type Message, type ReadState } from '@chorus/contracts';
 import { isolated } from '../../../test/support/isolated.js';
-import { FAST_WRITES } from '../../../test/support/tuning.js';
 import { waitFor } from '../../../test/support/wait.js';
-import { loadConfig } from '../src/config.js';
 import { toMessageDoc } from '../src/messages/message.mapper.js';
-import { MessageRepository } from '../src/messages/message.repository.js';
-import { messageModels } from '../src/messages/message.schema.js';
-import { migrateHistory } from '../../../test/support/migrate.js';
-import { createHistoryService, type HistoryService } from '../src/service.js';
-import { startAuthzStandIn, type AuthzStandIn } from './support/authz-stand-in.js';
-import { tapEvents, type EventTap } from './support/events.js';
-import { createdEnvelope, hexId, idSequence, makeMessage, mintToken, testPublisher, type TestPublisher } from './support/fixtures.js';
+import { createdEnvelope, hexId, idSequence, makeMessage, testUsers, type TestUser as User } from './support/fixtures.js';
+import { useHistoryService } from './support/in-process.js';
 
 const iso = isolated('history-read');
-const names = topologyNames(iso.amqpPrefix);
-const logger = createLogger('history-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-let svc: HistoryService;
-let authz: AuthzStandIn;
-let tap: EventTap;
-let pub: TestPublisher;
-let repo: MessageRepository;
+const world = useHistoryService(iso, { tap: ['read.updated.*'], publisher: true });
 
-type User = { id: string; username: string };
-const owner: User = { id: hexId(), username: 'owner' };
-const alice: User = { id: hexId(), username: 'alice' };
-const bob: User = { id: hexId(), username: 'bob' };
-const outsider: User = { id: hexId(), username: 'mallory' };
+const [owner, alice, bob, outsider] = testUsers('owner', 'alice', 'bob', 'mallory');
 const nextId = idSequence();
-const auth = (u: User) => `Bearer ${mintToken(iso.keys.privateKey, u)}`;
+const auth = world.bearer;
 
 /** A server of its own with `channels` channels (alice and bob are members). */
 function newServer(channels = 1): { serverId: string; channelIds: string[] } {
   const serverId = hexId();
   const channelIds = Array.from({ length: channels }, () => hexId());
-  channelIds.forEach((id, i) => authz.setChannel(id, { serverId, ownerId: owner.id, members: [alice.id, bob.id], name: `c${i}` }));
+  channelIds.forEach((id, i) => world.authz.setChannel(id, { serverId, ownerId: owner.id, members: [alice.id, bob.id], name: `c${i}` }));
   return { serverId, channelIds };
 }
 
@@ -48,39 +30,20 @@ async function seed(channelId: string, serverId: string, count: number, author =
   const messages = Array.from({ length: count }, (_, i) =>
     makeMessage(nextId(), channelId, serverId, author, mentionEvery && i % mentionEvery === 0 ? `hey <@${alice.id}> ${i}` : `m${i}`),
   );
-  await repo.insertBatch(messages.map(toMessageDoc));
+  await world.repo.insertBatch(messages.map(toMessageDoc));
   return messages;
 }
 
 const markRead = (u: User, channelId: string, messageId: string) =>
-  request(svc.app).put(`/api/channels/${channelId}/read`).set('Authorization', auth(u)).send({ messageId });
+  request(world.svc.app).put(`/api/channels/${channelId}/read`).set('Authorization', auth(u)).send({ messageId });
 
 async function readStates(u: User, query: string): Promise<ReadState[]> {
-  const res = await request(svc.app).get(`/api/users/@me/read-states${query}`).set('Authorization', auth(u));
+  const res = await request(world.svc.app).get(`/api/users/@me/read-states${query}`).set('Authorization', auth(u));
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return ReadStatesResponse.parse(res.body).readStates;
 }
 const stateOf = async (u: User, serverId: string, channelId: string) =>
   (await readStates(u, `?serverId=${serverId}`)).find((s) => s.channelId === channelId)!;
-
-beforeAll(async () => {
-  authz = await startAuthzStandIn(iso.amqpUrl, names);
-  const config = loadConfig(iso.serviceEnv(FAST_WRITES));
-  await migrateHistory(config.MONGODB_URI);
-  svc = createHistoryService(config, logger);
-  await svc.ready;
-  repo = new MessageRepository(messageModels(svc.mongo));
-  tap = await tapEvents(iso.amqpUrl, names, ['read.updated.*']);
-  pub = await testPublisher(iso.amqpUrl, names);
-});
-
-afterAll(async () => {
-  await pub?.close();
-  await tap?.close();
-  await svc?.stop();
-  await authz?.close();
-  await iso.cleanup();
-});
 
 describe('read position', () => {
   it('never moves backwards: out-of-order PUTs leave the newest; an older id is a 204 no-op', async () => {
@@ -101,7 +64,7 @@ describe('read position', () => {
     await markRead(alice, channelIds[0]!, a!).expect(204);
     await markRead(alice, channelIds[0]!, b!).expect(204);
     const mine = () =>
-      tap.received.filter((e) => e.parsed.ok && (e.parsed.envelope.payload as { channelId?: string }).channelId === channelIds[0]);
+      world.tap.received.filter((e) => e.parsed.ok && (e.parsed.envelope.payload as { channelId?: string }).channelId === channelIds[0]);
     await waitFor(() => mine().length >= 1, 'read.updated');
     await markRead(bob, channelIds[0]!, b!).expect(204);
     await waitFor(() => mine().length >= 2, 'bob’s read.updated');
@@ -115,7 +78,7 @@ describe('read position', () => {
     const { serverId, channelIds } = newServer();
     const [m] = await seed(channelIds[0]!, serverId, 1);
     for (const body of [{}, { messageId: 'nope' }, { messageId: m!.id, extra: 1 }, { messageId: { $gt: '' } }]) {
-      const res = await request(svc.app).put(`/api/channels/${channelIds[0]}/read`).set('Authorization', auth(alice)).send(body);
+      const res = await request(world.svc.app).put(`/api/channels/${channelIds[0]}/read`).set('Authorization', auth(alice)).send(body);
       expect(res.status).toBe(400);
       expect(ErrorBody.parse(res.body).error.code).toBe('VALIDATION_FAILED');
     }
@@ -123,7 +86,7 @@ describe('read position', () => {
     expect(refused.status).toBe(403);
     expect(ErrorBody.parse(refused.body).error.code).toBe('NOT_MEMBER');
     expect((await markRead(alice, hexId(), m!.id)).status).toBe(404);
-    expect((await request(svc.app).put(`/api/channels/${channelIds[0]}/read`).send({ messageId: m!.id })).status).toBe(401);
+    expect((await request(world.svc.app).put(`/api/channels/${channelIds[0]}/read`).send({ messageId: m!.id })).status).toBe(401);
   });
 });
 
@@ -155,7 +118,10 @@ describe('unread and mention counts', () => {
     await markRead(alice, channelIds[0]!, first!.id).expect(204);
     await seed(channelIds[0]!, serverId, 3, alice);
     const [doomed] = await seed(channelIds[0]!, serverId, 2, bob);
-    await request(svc.app).delete(`/api/channels/${channelIds[0]}/messages/${doomed!.id}`).set('Authorization', auth(bob)).expect(204);
+    await request(world.svc.app)
+      .delete(`/api/channels/${channelIds[0]}/messages/${doomed!.id}`)
+      .set('Authorization', auth(bob))
+      .expect(204);
     const states = await readStates(alice, `?serverId=${serverId}`);
     expect(states.map((s) => s.channelId)).toEqual(channelIds);
     expect(states[0]).toMatchObject({ unreadCount: 1, mentionCount: 0 });
@@ -166,7 +132,7 @@ describe('unread and mention counts', () => {
     const { serverId, channelIds } = newServer();
     await seed(channelIds[0]!, serverId, 5, bob);
     const mine = makeMessage(nextId(), channelIds[0]!, serverId, alice, 'my reply');
-    await pub.publishAll([createdEnvelope(mine)]);
+    await world.pub.publishAll([createdEnvelope(mine)]);
     await waitFor(async () => (await stateOf(alice, serverId, channelIds[0]!)).lastReadId === mine.id, 'the send to mark the channel read');
     expect(await stateOf(alice, serverId, channelIds[0]!)).toMatchObject({ unreadCount: 0, lastMessageId: mine.id });
   });
@@ -175,7 +141,7 @@ describe('unread and mention counts', () => {
     const { serverId, channelIds } = newServer();
     const [m] = await seed(channelIds[0]!, serverId, 1, bob);
     const edit = (content: string) =>
-      request(svc.app)
+      request(world.svc.app)
         .patch(`/api/channels/${channelIds[0]}/messages/${m!.id}`)
         .set('Authorization', auth(bob))
         .send({ content })
@@ -202,12 +168,14 @@ describe('the read-states request', () => {
 
   it('403 for a non-member, 404 for an unknown server, 400 for a bad or missing query, 401 without a token', async () => {
     const { serverId } = newServer();
-    const refused = await request(svc.app).get(`/api/users/@me/read-states?serverId=${serverId}`).set('Authorization', auth(outsider));
+    const refused = await request(world.svc.app)
+      .get(`/api/users/@me/read-states?serverId=${serverId}`)
+      .set('Authorization', auth(outsider));
     expect(refused.status).toBe(403);
     expect(ErrorBody.parse(refused.body).error.code).toBe('NOT_MEMBER');
-    expect((await request(svc.app).get(`/api/users/@me/read-states?serverId=${hexId()}`).set('Authorization', auth(alice))).status).toBe(
-      404,
-    );
+    expect(
+      (await request(world.svc.app).get(`/api/users/@me/read-states?serverId=${hexId()}`).set('Authorization', auth(alice))).status,
+    ).toBe(404);
     for (const q of [
       '',
       '?serverId=x',
@@ -216,18 +184,18 @@ describe('the read-states request', () => {
       `?serverId=${serverId}&serverId=${serverId}`,
       `?serverId=${serverId}&x=1`,
     ]) {
-      const res = await request(svc.app).get(`/api/users/@me/read-states${q}`).set('Authorization', auth(alice));
+      const res = await request(world.svc.app).get(`/api/users/@me/read-states${q}`).set('Authorization', auth(alice));
       expect(res.status, q).toBe(400);
       expect(ErrorBody.parse(res.body).error.code).toBe('VALIDATION_FAILED');
     }
-    expect((await request(svc.app).get(`/api/users/@me/read-states?serverId=${serverId}`)).status).toBe(401);
+    expect((await request(world.svc.app).get(`/api/users/@me/read-states?serverId=${serverId}`)).status).toBe(401);
   });
 });
 
 describe('contract', () => {
   it('every read.updated event validates against libs/contracts', () => {
-    expect(tap.received.length).toBeGreaterThan(0);
-    for (const e of tap.received) {
+    expect(world.tap.received.length).toBeGreaterThan(0);
+    for (const e of world.tap.received) {
       expect(e.parsed.ok, JSON.stringify(e.raw)).toBe(true);
       if (e.parsed.ok) expect(e.routingKey).toBe('read.updated.v1');
     }

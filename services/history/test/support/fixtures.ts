@@ -88,3 +88,13 @@ export async function testPublisher(amqpUrl: string, names: TopologyNames): Prom
     },
   };
 }
+
+export interface TestUser {
+  id: string;
+  username: string;
+}
+
+/** One user with a fresh id per name, in order: `const [owner, alice] = testUsers('owner', 'alice')`. */
+export function testUsers<const T extends readonly string[]>(...usernames: T): { [K in keyof T]: TestUser } {
+  return usernames.map((username) => ({ id: hexId(), username })) as { [K in keyof T]: TestUser };
+}
