@@ -1,26 +1,13 @@
 import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
-import { AuthResponse, ErrorBody, JwksResponse, MeResponse } from '@chorus/contracts';
+import { AuthResponse, JwksResponse, MeResponse } from '@chorus/contracts';
 import { createTokenVerifier } from '@chorus/runtime';
-import { PASSWORD, bearer, startHarness, type Harness } from './harness.js';
+import { expectError, useHarness, PASSWORD, bearer } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('auth');
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness('auth');
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-
-function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  const body = ErrorBody.parse(res.body);
-  expect(body.error.code).toBe(code);
-  return body.error;
-}
 
 describe('register', () => {
   it('creates an account and returns a token pair that works', async () => {

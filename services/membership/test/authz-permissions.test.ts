@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_PERMISSIONS, topologyNames, type AuthzResponse, type ServerDetail } from '@chorus/contracts';
 import { connectBroker, createAuthzClient, createLogger, type AmqpConnectionManager, type AuthzClient } from '@chorus/runtime';
-import { startHarness, type Harness } from './harness.js';
+import { useHarness } from './harness.js';
 import { community, type User } from './community.js';
 
 /**
  * SPEC 15 through the authorization RPC (what gateway and history enforce from): the answer carries the
  * caller's effective permissions in the channel, computed afresh on every question.
  */
-let h: Harness;
-let c: ReturnType<typeof community>;
+const h = useHarness('authz-permissions');
+const c = community(h);
 let owner: User;
 let mod: User;
 let member: User;
@@ -17,8 +17,6 @@ let admin: User;
 let broker: AmqpConnectionManager;
 let authz: AuthzClient;
 beforeAll(async () => {
-  h = await startHarness('authz-permissions');
-  c = community(h);
   [owner, mod, member, admin] = (await Promise.all(['owner', 'mod', 'member', 'admin'].map((n) => h.register(n)))) as [
     User,
     User,
@@ -33,7 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await authz?.close();
   await broker?.close();
-  await h?.close();
 });
 
 const permissionsOf = (answer: AuthzResponse) => (answer.status === 'allowed' ? answer.permissions : undefined);

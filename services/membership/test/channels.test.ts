@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Channel, ErrorBody, ServerDetail, type AuthResponse } from '@chorus/contracts';
-import { bearer, startHarness, tapEvents, type EventTap, type Harness } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Channel, ServerDetail, type AuthResponse } from '@chorus/contracts';
+import { expectError, useHarness, bearer } from './harness.js';
 
-let h: Harness;
-let tap: EventTap;
+const h = useHarness('channels', { tap: true });
 let owner: AuthResponse;
 let member: AuthResponse;
 let server: ServerDetail;
 beforeAll(async () => {
-  h = await startHarness('channels');
-  tap = await tapEvents(h.iso);
   [owner, member] = await Promise.all([h.register('owner'), h.register('member')]);
   server = ServerDetail.parse((await h.api.post('/api/servers').set('authorization', bearer(owner)).send({ name: 'Chan' })).body);
   await h.api.put(`/api/servers/${server.id}/members/@me`).set('authorization', bearer(member)).expect(201);
 });
-afterAll(async () => {
-  await tap?.close();
-  await h?.close();
-});
-
-function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(ErrorBody.parse(res.body).error.code).toBe(code);
-}
 
 const channels = (id = server.id) => `/api/servers/${id}/channels`;
 
@@ -58,7 +46,7 @@ describe('channels', () => {
   it('the owner deletes a channel (204) and channel.deleted is published', async () => {
     const c = Channel.parse((await h.api.post(channels()).set('authorization', bearer(owner)).send({ name: 'temp' })).body);
     expect((await h.api.delete(`${channels()}/${c.id}`).set('authorization', bearer(owner))).status).toBe(204);
-    const event = await tap.next('channel.deleted', (p) => p.channelId === c.id);
+    const event = await h.tap.next('channel.deleted', (p) => p.channelId === c.id);
     expect(event.payload.serverId).toBe(server.id);
     expectError(await h.api.delete(`${channels()}/${c.id}`).set('authorization', bearer(owner)), 404, 'NOT_FOUND');
   });

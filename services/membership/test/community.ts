@@ -1,18 +1,11 @@
 import { expect } from 'vitest';
-import { ErrorBody, Role, ServerDetail, type AuthResponse, type Permission } from '@chorus/contracts';
+import { Role, ServerDetail, type AuthResponse, type Permission } from '@chorus/contracts';
 import { bearer, type Harness } from './harness.js';
 
 export type User = AuthResponse;
 
-export function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  const error = ErrorBody.parse(res.body).error;
-  expect(error.code).toBe(code);
-  return error;
-}
-
 /** Builders for SPEC 15 tests, through the real API. */
-export function community(h: Harness) {
+export function community(h: Pick<Harness, 'api'>) {
   const as = (u: User) => ({ authorization: bearer(u) });
   const ok = (res: { status: number; body: unknown }, status: number) => {
     expect(res.status, JSON.stringify(res.body)).toBe(status);

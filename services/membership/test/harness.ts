@@ -1,9 +1,19 @@
 import { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import amqplib from 'amqplib';
 import { createLogger } from '@chorus/runtime';
-import { declareExchanges, decodeEnvelope, topologyNames, type AnyEnvelope, type AuthResponse, type EventType } from '@chorus/contracts';
+import {
+  ErrorBody,
+  declareExchanges,
+  decodeEnvelope,
+  topologyNames,
+  type AnyEnvelope,
+  type AuthResponse,
+  type ErrorCode,
+  type EventType,
+} from '@chorus/contracts';
 import { isolated, type Isolated } from '../../../test/support/isolated.js';
 import { FAST_ACCOUNTS } from '../../../test/support/tuning.js';
 import { migrateMembership } from '../../../test/support/migrate.js';
@@ -65,6 +75,70 @@ export async function startHarness(name: string, env: Record<string, string> = {
       await iso.cleanup();
     },
   };
+}
+
+/** What `useHarness` gives a test file: the harness (read it inside tests and hooks, once beforeAll ran). */
+export interface FileHarness extends Omit<Harness, 'close'> {
+  /** Every event the service published (only with `tap: true`). */
+  readonly tap: EventTap;
+  /** Registers `${prefix}0` … `${prefix}${count - 1}`, one after the other, in that order. */
+  registerNumbered(prefix: string, count: number): Promise<AuthResponse[]>;
+}
+
+/**
+ * For a whole test file: `startHarness(name, env)` (and, with `tap`, an event tap on it) in beforeAll,
+ * the tap then the harness closed in afterAll.
+ */
+export function useHarness(name: string, options: { env?: Record<string, string>; tap?: boolean } = {}): FileHarness {
+  let harness: Harness | undefined;
+  let tap: EventTap | undefined;
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useHarness(${name}): ${what} read before beforeAll started it (or not asked for)`);
+    return value;
+  };
+  const h = () => need(harness, 'the harness');
+
+  beforeAll(async () => {
+    harness = await startHarness(name, options.env);
+    if (options.tap) tap = await tapEvents(harness.iso);
+  });
+  afterAll(async () => {
+    await tap?.close();
+    await harness?.close();
+  });
+
+  return {
+    get iso() {
+      return h().iso;
+    },
+    get config() {
+      return h().config;
+    },
+    get service() {
+      return h().service;
+    },
+    get api() {
+      return h().api;
+    },
+    get tap() {
+      return need(tap, 'tap');
+    },
+    register: (username, password) => h().register(username, password),
+    replica: (instanceId) => h().replica(instanceId),
+    async registerNumbered(prefix, count) {
+      const users: AuthResponse[] = [];
+      for (let i = 0; i < count; i++) users.push(await h().register(`${prefix}${i}`));
+      return users;
+    },
+  };
+}
+
+/** Asserts an error response (`status`, and `code` in the contract's error body) and returns its error. */
+export function expectError(res: { status: number; body: unknown }, status: number, code: ErrorCode) {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  const error = ErrorBody.parse(res.body).error;
+  expect(error.code).toBe(code);
+  return error;
 }
 
 export const bearer = (auth: AuthResponse | string) => `Bearer ${typeof auth === 'string' ? auth : auth.accessToken}`;

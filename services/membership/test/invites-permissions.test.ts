@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorBody, Invite, Role, ServerDetail, type AuthResponse } from '@chorus/contracts';
-import { bearer, startHarness, type Harness } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Invite, Role, ServerDetail, type AuthResponse } from '@chorus/contracts';
+import { expectError, useHarness, bearer } from './harness.js';
 
 /** SPEC 14 × 15: who may create, list and revoke invites, and bans against redemption. */
-let h: Harness;
+const h = useHarness('invite-perms');
 let owner: AuthResponse;
 let users: AuthResponse[];
 beforeAll(async () => {
-  h = await startHarness('invite-perms');
   owner = await h.register('ip_owner');
-  users = [];
-  for (let i = 0; i < 6; i++) users.push(await h.register(`ip_user${i}`));
+  users = await h.registerNumbered('ip_user', 6);
 }, 60_000);
-afterAll(async () => {
-  await h?.close();
-});
-
-function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(ErrorBody.parse(res.body).error.code).toBe(code);
-}
 
 const as = (who: AuthResponse) => ({ authorization: bearer(who) });
 const newServer = async () =>

@@ -1,29 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody, Invite, InvitePreview, ListInvitesResponse, ServerDetail, type AuthResponse } from '@chorus/contracts';
-import { bearer, startHarness, tapEvents, type EventTap, type Harness } from './harness.js';
+import { expectError, useHarness, bearer } from './harness.js';
 
-let h: Harness;
-let tap: EventTap;
+const h = useHarness('invites', { tap: true });
 let owner: AuthResponse;
 let users: AuthResponse[];
 beforeAll(async () => {
-  h = await startHarness('invites');
-  tap = await tapEvents(h.iso);
   owner = await h.register('inv_owner');
-  users = [];
-  for (let i = 0; i < 20; i++) users.push(await h.register(`inv_user${i}`));
+  users = await h.registerNumbered('inv_user', 20);
 }, 60_000);
-afterAll(async () => {
-  await tap?.close();
-  await h?.close();
-});
-
-function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  const error = ErrorBody.parse(res.body).error;
-  expect(error.code).toBe(code);
-  return error;
-}
 
 const as = (who: AuthResponse) => ({ authorization: bearer(who) });
 const newServer = async (visibility?: 'public' | 'private', who = owner) =>
@@ -148,7 +133,7 @@ describe('redeem', () => {
     const res = await redeem(invite.code, u);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toEqual({ serverId: s.id });
-    await tap.next('member.joined', (p) => p.serverId === s.id && p.userId === u.user.id);
+    await h.tap.next('member.joined', (p) => p.serverId === s.id && p.userId === u.user.id);
     expect((await h.api.get(`/api/servers/${s.id}/members/@me`).set(as(u))).body.isMember).toBe(true);
     expect((await h.api.get(`/api/servers/${s.id}`).set(as(u))).body.memberCount).toBe(2);
     // Again: 409 and no use counted.

@@ -1,26 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { IsMemberResponse } from '@chorus/contracts';
-import { startHarness, type Harness } from './harness.js';
-import { community, expectError, type User } from './community.js';
+import { useHarness, expectError } from './harness.js';
+import { community, type User } from './community.js';
 
 /**
  * GET …/members/@me?channelId=: the caller's permissions in one channel, after its overrides (SPEC 15),
  * which is what the web client needs to disable its composer in a read-only channel.
  */
-let h: Harness;
-let c: ReturnType<typeof community>;
+const h = useHarness('member-access');
+const c = community(h);
 let owner!: User;
 let plain!: User;
 let mod!: User;
 beforeAll(async () => {
-  h = await startHarness('member-access');
-  c = community(h);
   owner = await h.register('owner');
   plain = await h.register('plain');
   mod = await h.register('mod');
-});
-afterAll(async () => {
-  await h?.close();
 });
 
 const access = async (u: User, serverId: string, channelId?: string) => {

@@ -1,29 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_PERMISSIONS, ErrorBody, JoinResponse, ListMembersResponse, ServerDetail, type AuthResponse } from '@chorus/contracts';
-import { bearer, startHarness, tapEvents, type EventTap, type Harness } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALL_PERMISSIONS, JoinResponse, ListMembersResponse, ServerDetail, type AuthResponse } from '@chorus/contracts';
+import { expectError, useHarness, bearer } from './harness.js';
 
-let h: Harness;
-let tap: EventTap;
+const h = useHarness('members', { tap: true });
 let owner: AuthResponse;
 let users: AuthResponse[];
 beforeAll(async () => {
-  h = await startHarness('members');
-  tap = await tapEvents(h.iso);
   owner = await h.register('owner');
-  users = [];
-  for (let i = 0; i < 6; i++) users.push(await h.register(`user${i}`));
+  users = await h.registerNumbered('user', 6);
 });
-afterAll(async () => {
-  await tap?.close();
-  await h?.close();
-});
-
-function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  const error = ErrorBody.parse(res.body).error;
-  expect(error.code).toBe(code);
-  return error;
-}
 
 const newServer = async () =>
   ServerDetail.parse((await h.api.post('/api/servers').set('authorization', bearer(owner)).send({ name: 'Club' })).body);
@@ -37,7 +22,7 @@ describe('join', () => {
     const res = await h.api.put(me(s.id)).set('authorization', bearer(u));
     expect(res.status).toBe(201);
     expect(JoinResponse.parse(res.body)).toMatchObject({ serverId: s.id, userId: u.user.id });
-    await tap.next('member.joined', (p) => p.serverId === s.id && p.userId === u.user.id);
+    await h.tap.next('member.joined', (p) => p.serverId === s.id && p.userId === u.user.id);
     expect(await memberCount(s.id)).toBe(2);
     expect((await h.api.get(me(s.id)).set('authorization', bearer(u))).body).toEqual({
       isMember: true,
@@ -76,7 +61,7 @@ describe('leave', () => {
     const u = users[2]!;
     await h.api.put(me(s.id)).set('authorization', bearer(u)).expect(201);
     expect((await h.api.delete(me(s.id)).set('authorization', bearer(u))).status).toBe(204);
-    await tap.next('member.left', (p) => p.serverId === s.id && p.userId === u.user.id);
+    await h.tap.next('member.left', (p) => p.serverId === s.id && p.userId === u.user.id);
     expect(await memberCount(s.id)).toBe(1);
     expect((await h.api.get(me(s.id)).set('authorization', bearer(u))).body).toEqual({ isMember: false, permissions: [], roleIds: [] });
   });

@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ListBansResponse, ServerDetail, parseEnvelope, routingKey } from '@chorus/contracts';
-import { startHarness, tapEvents, type EventTap, type Harness } from './harness.js';
-import { community, expectError, type User } from './community.js';
+import { useHarness, expectError } from './harness.js';
+import { community, type User } from './community.js';
 
-let h: Harness;
-let tap: EventTap;
-let c: ReturnType<typeof community>;
+const h = useHarness('moderation', { tap: true });
+const c = community(h);
 let owner: User;
 let mod: User;
 let troll: User;
 let peer: User;
 beforeAll(async () => {
-  h = await startHarness('moderation');
-  tap = await tapEvents(h.iso);
-  c = community(h);
   [owner, mod, troll, peer] = (await Promise.all(['owner', 'mod', 'troll', 'peer'].map((n) => h.register(n)))) as [User, User, User, User];
-});
-afterAll(async () => {
-  await tap?.close();
-  await h?.close();
 });
 
 const memberCount = async (serverId: string) => ServerDetail.parse((await h.api.get(`/api/servers/${serverId}`)).body).memberCount;
@@ -45,11 +37,11 @@ describe('kick', () => {
     const s = await setup();
     expect(await memberCount(s.id)).toBe(4);
     await kick(s, troll, mod).expect(204);
-    const left = await tap.next('member.left', (p) => p.serverId === s.id && p.userId === troll.user.id);
-    const kicked = await tap.next('member.kicked', (p) => p.serverId === s.id && p.userId === troll.user.id);
+    const left = await h.tap.next('member.left', (p) => p.serverId === s.id && p.userId === troll.user.id);
+    const kicked = await h.tap.next('member.kicked', (p) => p.serverId === s.id && p.userId === troll.user.id);
     expect(kicked.payload.actorId).toBe(mod.user.id);
     // member.left (what evicts) is published first.
-    expect(tap.envelopes.indexOf(left)).toBeLessThan(tap.envelopes.indexOf(kicked));
+    expect(h.tap.envelopes.indexOf(left)).toBeLessThan(h.tap.envelopes.indexOf(kicked));
     expect((await c.me(troll, s.id)).isMember).toBe(false);
     expect(await memberCount(s.id)).toBe(3);
     await join(s, troll).expect(201);
@@ -71,8 +63,8 @@ describe('ban', () => {
   it('removes the membership, publishes member.left + member.banned, and refuses rejoining with 403 until lifted', async () => {
     const s = await setup();
     await ban(s, troll, mod, { reason: 'spam' }).expect(204);
-    await tap.next('member.left', (p) => p.serverId === s.id && p.userId === troll.user.id);
-    const banned = await tap.next('member.banned', (p) => p.serverId === s.id && p.userId === troll.user.id);
+    await h.tap.next('member.left', (p) => p.serverId === s.id && p.userId === troll.user.id);
+    const banned = await h.tap.next('member.banned', (p) => p.serverId === s.id && p.userId === troll.user.id);
     expect(banned.payload.actorId).toBe(mod.user.id);
     expect((await c.me(troll, s.id)).isMember).toBe(false);
     expect(await memberCount(s.id)).toBe(3);
@@ -130,10 +122,10 @@ describe('SPEC 15 events (contract: libs/contracts broker/events.ts)', () => {
       .expect(200);
     await kick(s, troll, owner).expect(204);
     await ban(s, troll, owner).expect(204);
-    await tap.next('member.banned', (p) => p.serverId === s.id);
+    await h.tap.next('member.banned', (p) => p.serverId === s.id);
     const wanted = ['role.changed', 'override.changed', 'member.updated', 'member.kicked', 'member.banned'];
     for (const type of wanted) {
-      const raws = tap.raw.filter((r) => (r.body as { type?: string }).type === type);
+      const raws = h.tap.raw.filter((r) => (r.body as { type?: string }).type === type);
       expect(raws.length, type).toBeGreaterThan(0);
       for (const msg of raws) {
         const parsed = parseEnvelope(msg.body);
@@ -144,8 +136,8 @@ describe('SPEC 15 events (contract: libs/contracts broker/events.ts)', () => {
         expect(msg.persistent).toBe(true);
       }
     }
-    expect(tap.envelopes.some((e) => e.type === 'role.changed' && e.payload.roleId === role.id)).toBe(true);
-    expect(tap.invalid).toEqual([]);
+    expect(h.tap.envelopes.some((e) => e.type === 'role.changed' && e.payload.roleId === role.id)).toBe(true);
+    expect(h.tap.invalid).toEqual([]);
     expect(await h.service.infra.models.Outbox.countDocuments()).toBe(0);
   });
 });

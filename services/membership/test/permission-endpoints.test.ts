@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Permission, ServerDetail } from '@chorus/contracts';
-import { startHarness, type Harness } from './harness.js';
-import { community, expectError, type User } from './community.js';
+import { useHarness, expectError } from './harness.js';
+import { community, type User } from './community.js';
 
 /**
  * SPEC 15: every permission on its endpoint, with a member who has it (through a role holding only
@@ -9,24 +9,19 @@ import { community, expectError, type User } from './community.js';
  * side (SEND_MESSAGES, READ_HISTORY, MANAGE_MESSAGES) is enforced by gateway and history from the
  * authorization answer (authz-permissions.test.ts shows the answer); CREATE_INVITES by invites.
  */
-let h: Harness;
-let c: ReturnType<typeof community>;
+const h = useHarness('permission-endpoints');
+const c = community(h);
 let owner: User;
 let holder: User;
 let lacker: User;
 let target: User;
 beforeAll(async () => {
-  h = await startHarness('permission-endpoints');
-  c = community(h);
   [owner, holder, lacker, target] = (await Promise.all(['owner', 'holder', 'lacker', 'target'].map((n) => h.register(n)))) as [
     User,
     User,
     User,
     User,
   ];
-});
-afterAll(async () => {
-  await h?.close();
 });
 
 interface Setup {

@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ListRolesResponse, Role, type ServerDetail } from '@chorus/contracts';
-import { startHarness, tapEvents, type EventTap, type Harness } from './harness.js';
-import { community, expectError, type User } from './community.js';
+import { useHarness, expectError } from './harness.js';
+import { community, type User } from './community.js';
 
-let h: Harness;
-let tap: EventTap;
-let c: ReturnType<typeof community>;
+const h = useHarness('roles', { tap: true });
+const c = community(h);
 let owner: User;
 let mod: User;
 let member: User;
 beforeAll(async () => {
-  h = await startHarness('roles');
-  tap = await tapEvents(h.iso);
-  c = community(h);
   [owner, mod, member] = (await Promise.all(['owner', 'mod', 'member'].map((n) => h.register(n)))) as [User, User, User];
-});
-afterAll(async () => {
-  await tap?.close();
-  await h?.close();
 });
 
 const roles = (s: ServerDetail) => `/api/servers/${s.id}/roles`;
@@ -59,7 +51,7 @@ describe('roles CRUD', () => {
       ).body,
     );
     expect(created).toMatchObject({ name: 'Helpers', position: 1, permissions: ['MANAGE_MESSAGES', 'READ_HISTORY'] });
-    await tap.next('role.changed', (p) => p.roleId === created.id && p.change === 'created');
+    await h.tap.next('role.changed', (p) => p.roleId === created.id && p.change === 'created');
     const edited = (
       await h.api
         .patch(`${roles(s)}/${created.id}`)
@@ -68,7 +60,7 @@ describe('roles CRUD', () => {
         .expect(200)
     ).body;
     expect(edited).toMatchObject({ name: 'Helpers', position: 3, permissions: [] });
-    await tap.next('role.changed', (p) => p.roleId === created.id && p.change === 'updated' && p.permissions.length === 0);
+    await h.tap.next('role.changed', (p) => p.roleId === created.id && p.change === 'updated' && p.permissions.length === 0);
     await c.grant(owner, s.id, member.user.id, created.id);
     await h.api
       .put(`/api/servers/${s.id}/channels/${s.channels[0]!.id}/overrides/${created.id}`)
@@ -79,7 +71,7 @@ describe('roles CRUD', () => {
       .delete(`${roles(s)}/${created.id}`)
       .set(c.as(owner))
       .expect(204);
-    await tap.next('role.changed', (p) => p.roleId === created.id && p.change === 'deleted');
+    await h.tap.next('role.changed', (p) => p.roleId === created.id && p.change === 'deleted');
     // Gone from the member and from the channel's overrides.
     expect((await c.me(member, s.id)).roleIds).toEqual([]);
     expect((await h.api.get(`/api/servers/${s.id}/channels/${s.channels[0]!.id}/overrides`).set(c.as(owner))).body).toEqual({
@@ -96,7 +88,7 @@ describe('roles CRUD', () => {
       .send({ permissions: ['READ_HISTORY'] })
       .expect(200);
     expect((await c.me(member, s.id)).permissions).toEqual(['READ_HISTORY']);
-    await tap.next('role.changed', (p) => p.roleId === s.id && p.change === 'updated');
+    await h.tap.next('role.changed', (p) => p.roleId === s.id && p.change === 'updated');
     expectError(
       await h.api
         .patch(`${roles(s)}/${s.id}`)
@@ -124,14 +116,14 @@ describe('roles CRUD', () => {
       permissions: ['MANAGE_ROLES', 'KICK_MEMBERS', 'CREATE_INVITES', 'SEND_MESSAGES', 'READ_HISTORY'],
       roleIds: [mods.id],
     });
-    await tap.next('member.updated', (p) => p.serverId === s.id && p.userId === mod.user.id && p.roleIds.includes(mods.id));
+    await h.tap.next('member.updated', (p) => p.serverId === s.id && p.userId === mod.user.id && p.roleIds.includes(mods.id));
     const list = (await h.api.get(`/api/servers/${s.id}/members`).set(c.as(member))).body.members as Array<{
       userId: string;
       roleIds: string[];
     }>;
     expect(list.find((m) => m.userId === mod.user.id)?.roleIds).toEqual([mods.id]);
     await h.api.delete(`/api/servers/${s.id}/members/${mod.user.id}/roles/${mods.id}`).set(c.as(owner)).expect(204);
-    await tap.next('member.updated', (p) => p.userId === mod.user.id && p.serverId === s.id && p.roleIds.length === 0);
+    await h.tap.next('member.updated', (p) => p.userId === mod.user.id && p.serverId === s.id && p.roleIds.length === 0);
     // Idempotent both ways.
     await h.api.delete(`/api/servers/${s.id}/members/${mod.user.id}/roles/${mods.id}`).set(c.as(owner)).expect(204);
     expectError(await h.api.put(`/api/servers/${s.id}/members/${'e'.repeat(24)}/roles/${mods.id}`).set(c.as(owner)), 404, 'NOT_FOUND');

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CategoriesResponse, ErrorBody, ExploreServersResponse, ServerDetail, type AuthResponse } from '@chorus/contracts';
-import { bearer, startHarness, tapEvents, type EventTap, type Harness } from './harness.js';
+import { expectError, useHarness, bearer } from './harness.js';
 
-let h: Harness;
-let tap: EventTap;
+const h = useHarness('servers', { tap: true });
 let owner: AuthResponse;
 let other: AuthResponse;
 beforeAll(async () => {
-  h = await startHarness('servers');
-  tap = await tapEvents(h.iso);
   [owner, other] = await Promise.all([h.register('owner'), h.register('other')]);
 });
-afterAll(async () => {
-  await tap?.close();
-  await h?.close();
-});
-
-function expectError(res: { status: number; body: unknown }, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(ErrorBody.parse(res.body).error.code).toBe(code);
-}
 
 const create = async (who: AuthResponse, body: object) => {
   const res = await h.api.post('/api/servers').set('authorization', bearer(who)).send(body);
@@ -57,7 +45,7 @@ describe('create', () => {
     expect(s.channels).toEqual([{ id: expect.any(String), serverId: s.id, name: 'general', topic: '' }]);
     const isMember = await h.api.get(`/api/servers/${s.id}/members/@me`).set('authorization', bearer(owner));
     expect(isMember.body).toMatchObject({ isMember: true, roleIds: [] });
-    const joined = await tap.next('member.joined', (p) => p.serverId === s.id);
+    const joined = await h.tap.next('member.joined', (p) => p.serverId === s.id);
     expect(joined.payload.userId).toBe(owner.user.id);
   });
 
@@ -221,7 +209,7 @@ describe('get, update, delete', () => {
     expectError(await h.api.get(`/api/servers/${s.id}`), 404, 'NOT_FOUND');
     expect(await h.service.infra.models.Channel.countDocuments({ serverId: s.id })).toBe(0);
     expect(await h.service.infra.models.Member.countDocuments({ serverId: s.id })).toBe(0);
-    const event = await tap.next('server.deleted', (p) => p.serverId === s.id);
+    const event = await h.tap.next('server.deleted', (p) => p.serverId === s.id);
     expect(event.payload.channelIds.sort()).toEqual([s.channels[0]!.id, extra.body.id].sort());
     expect(event.payload.memberIds.sort()).toEqual([owner.user.id, other.user.id].sort());
     expect(event.producer).toBe('membership');
