@@ -1,52 +1,32 @@
 // The runtime's batch consumer against the real RabbitMQ: one `multiple` ack per stored batch must
 // settle every delivery of the batch, and only those, with the refused ones dead-lettered first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import amqplib, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { createEnvelope, declareWorkQueue, routingKey, topologyNames, type AnyEnvelope } from '@chorus/contracts';
-import {
-  connectBroker,
-  createBatchConsumer,
-  createLogger,
-  envelopeDecoder,
-  type AmqpConnectionManager,
-  type Consumer,
-} from '@chorus/runtime';
+import { routingKey, topologyNames } from '@chorus/contracts';
+import { connectBroker, createBatchConsumer, createLogger, type AmqpConnectionManager, type Consumer } from '@chorus/runtime';
 import { isolated } from '../../../test/support/isolated.js';
 import { waitFor } from '../../../test/support/wait.js';
+import { hex, left, memberLeftConsumer, rawBroker, type RawBroker } from './support/member-left.js';
 
 const iso = isolated('runtime-batch-consumer');
 const names = topologyNames(iso.amqpPrefix);
 const logger = createLogger('batch-consumer-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 const queue = `${iso.amqpPrefix}.batch-consumer-test`;
-const hex = (n: number) => n.toString(16).padStart(24, '0');
-const left = (n: number) => createEnvelope('member.left', 1, { serverId: hex(1), userId: hex(n) }, 'membership') as AnyEnvelope;
 /** Users the handler refuses for good (dead-lettered); any other user is stored. */
 const REFUSED = new Set([hex(7), hex(13), hex(40)]);
 
 let broker: AmqpConnectionManager;
-let raw: { conn: ChannelModel; ch: ConfirmChannel };
+let raw: RawBroker;
 let consumer: Consumer;
 const stored: string[] = [];
 const batchSizes: number[] = [];
 
-const depth = async (name: string) => (await raw.ch.checkQueue(name)).messageCount;
-
 beforeAll(async () => {
-  const conn = await amqplib.connect(iso.amqpUrl);
-  raw = { conn, ch: await conn.createConfirmChannel() };
+  raw = await rawBroker(iso.amqpUrl, names);
   broker = connectBroker(iso.amqpUrl, logger, 'batch-consumer-test');
   consumer = createBatchConsumer({
-    connection: broker,
-    name: 'test-batch-consumer',
-    logger,
-    declare: async (ch) => {
-      await declareWorkQueue(ch, names, queue, ['member.left.*']);
-      return queue;
-    },
-    prefetch: 100,
+    ...memberLeftConsumer(broker, logger, names, queue, 'test-batch-consumer', 100),
     batchSize: 16,
     batchWaitMs: 20,
-    decode: envelopeDecoder,
     handle: async (values) => {
       batchSizes.push(values.length);
       const refused = new Set<number>();
@@ -64,7 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await consumer?.close().catch(() => undefined);
   await broker?.close();
-  await raw?.conn.close().catch(() => undefined);
+  await raw?.close();
   await iso.cleanup();
 });
 
@@ -74,12 +54,12 @@ describe('createBatchConsumer', () => {
     raw.ch.publish(names.eventsExchange, routingKey('member.left', 1), Buffer.from('{not json'));
     await raw.ch.waitForConfirms();
     await waitFor(() => stored.length === 47, 'the 47 storable deliveries to be handled');
-    await waitFor(async () => (await depth(names.dlq(queue))) === 4, 'three refused and one invalid dead letter');
+    await waitFor(async () => (await raw.depth(names.dlq(queue))) === 4, 'three refused and one invalid dead letter');
     expect(batchSizes.some((size) => size > 1)).toBe(true);
 
     // Closing the channel returns whatever was left unacked to the queue: nothing may come back.
     await consumer.close();
-    expect(await depth(queue)).toBe(0);
+    expect(await raw.depth(queue)).toBe(0);
     expect(new Set(stored).size).toBe(47);
     expect(stored.some((id) => REFUSED.has(id))).toBe(false);
   });

@@ -2,28 +2,19 @@
 // a failed handler's message is tried again instead of dropped, and a queue that already exists with
 // another type (a classic queue from before the switch) is adopted instead of breaking the service.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import amqplib, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import {
-  QueueArgumentsMismatch,
-  createEnvelope,
-  declareWorkQueue,
-  queuePolicy,
-  routingKey,
-  topologyNames,
-  workQueueDeliveryLimit,
-  type AnyEnvelope,
-} from '@chorus/contracts';
+import type amqplib from 'amqplib';
+import { QueueArgumentsMismatch, declareWorkQueue, queuePolicy, topologyNames, workQueueDeliveryLimit } from '@chorus/contracts';
 import {
   connectBroker,
   createConsumer,
   createEventPublisher,
   createLogger,
-  envelopeDecoder,
   type AmqpConnectionManager,
   type Consumer,
 } from '@chorus/runtime';
 import { isolated } from '../../../test/support/isolated.js';
 import { waitFor } from '../../../test/support/wait.js';
+import { hex, left, memberLeftConsumer, rawBroker, type RawBroker } from './support/member-left.js';
 
 const iso = isolated('runtime-quorum');
 const LIMIT = 4;
@@ -32,11 +23,9 @@ const logger = createLogger('quorum-test', process.env.TEST_LOG_LEVEL ?? 'silent
 const queue = `${iso.amqpPrefix}.quorum-test`;
 const legacy = `${iso.amqpPrefix}.legacy-classic`;
 const crashing = `${iso.amqpPrefix}.crashing`;
-const hex = (n: number) => n.toString(16).padStart(24, '0');
-const left = (n: number) => createEnvelope('member.left', 1, { serverId: hex(1), userId: hex(n) }, 'membership') as AnyEnvelope;
 
 let broker: AmqpConnectionManager;
-let raw: { conn: ChannelModel; ch: ConfirmChannel };
+let raw: RawBroker;
 const consumers: Consumer[] = [];
 /** Deliveries seen per user id, with the broker's delivery count of each. */
 const seen = new Map<string, number[]>();
@@ -46,12 +35,6 @@ const failures = new Map<string, number>([
   [hex(3), Infinity],
 ]);
 const done: string[] = [];
-
-const publish = async (envelope: AnyEnvelope) => {
-  raw.ch.publish(names.eventsExchange, routingKey('member.left', 1), Buffer.from(JSON.stringify(envelope)), { persistent: true });
-  await raw.ch.waitForConfirms();
-};
-const depth = async (name: string) => (await raw.ch.checkQueue(name)).messageCount;
 
 /** A throwaway channel for a step that may close it (a failed declaration). */
 async function onOwnChannel<T>(step: (ch: amqplib.Channel) => Promise<T>): Promise<T> {
@@ -65,19 +48,10 @@ async function onOwnChannel<T>(step: (ch: amqplib.Channel) => Promise<T>): Promi
 }
 
 beforeAll(async () => {
-  const conn = await amqplib.connect(iso.amqpUrl);
-  raw = { conn, ch: await conn.createConfirmChannel() };
+  raw = await rawBroker(iso.amqpUrl, names);
   broker = connectBroker(iso.amqpUrl, logger, 'quorum-test');
   const consumer = createConsumer({
-    connection: broker,
-    name: 'quorum-consumer',
-    logger,
-    declare: async (ch) => {
-      await declareWorkQueue(ch, names, queue, ['member.left.*']);
-      return queue;
-    },
-    prefetch: 10,
-    decode: envelopeDecoder,
+    ...memberLeftConsumer(broker, logger, names, queue, 'quorum-consumer'),
     deliveryLimit: workQueueDeliveryLimit(names.queues, queue),
     handle: ({ value, message }) => {
       if (value.type !== 'member.left') return;
@@ -98,27 +72,27 @@ afterAll(async () => {
   await broker?.close();
   for (const name of [queue, names.dlq(queue), legacy, names.dlq(legacy), crashing, names.dlq(crashing)])
     await onOwnChannel((ch) => ch.deleteQueue(name)).catch(() => undefined);
-  await raw?.conn.close().catch(() => undefined);
+  await raw?.close();
   await iso.cleanup();
 });
 
 describe('quorum work queues', () => {
   it('retry a failed handler with the broker counting, and succeed when the failure passes', async () => {
-    await publish(left(1));
-    await publish(left(2));
+    await raw.publish(left(1));
+    await raw.publish(left(2));
     await waitFor(() => done.includes(hex(1)) && done.includes(hex(2)), 'both handled', 20_000);
     expect(seen.get(hex(1))).toEqual([0]);
     // Two failures, then success on the third delivery: the broker numbered the redeliveries.
     expect(seen.get(hex(2))).toEqual([0, 1, 2]);
-    expect(await depth(names.dlq(queue))).toBe(0);
+    expect(await raw.depth(names.dlq(queue))).toBe(0);
   });
 
   it('dead-letter a message that always fails once the delivery limit is reached, and go on consuming', async () => {
-    await publish(left(3));
-    await waitFor(async () => (await depth(names.dlq(queue))) === 1, 'the poison message in the DLQ', 30_000);
+    await raw.publish(left(3));
+    await waitFor(async () => (await raw.depth(names.dlq(queue))) === 1, 'the poison message in the DLQ', 30_000);
     expect(seen.get(hex(3))).toHaveLength(LIMIT);
     expect(done).not.toContain(hex(3));
-    await publish(left(4));
+    await raw.publish(left(4));
     await waitFor(() => done.includes(hex(4)), 'the next message');
   });
 
@@ -127,7 +101,7 @@ describe('quorum work queues', () => {
     raw.ch.sendToQueue(crashing, Buffer.from(JSON.stringify(left(9))), { persistent: true });
     await raw.ch.waitForConfirms();
     let deliveries = 0;
-    for (let i = 0; i < LIMIT + 3 && (await depth(names.dlq(crashing))) === 0; i++) {
+    for (let i = 0; i < LIMIT + 3 && (await raw.depth(names.dlq(crashing))) === 0; i++) {
       // A consumer that takes the message and dies before acking it (its channel closes).
       const got = await onOwnChannel(async (ch) => {
         await ch.prefetch(1);
@@ -140,10 +114,10 @@ describe('quorum work queues', () => {
         });
       });
       if (got) deliveries++;
-      await waitFor(async () => (await depth(crashing)) + (await depth(names.dlq(crashing))) === 1, 'the message back');
+      await waitFor(async () => (await raw.depth(crashing)) + (await raw.depth(names.dlq(crashing))) === 1, 'the message back');
     }
-    expect(await depth(names.dlq(crashing))).toBe(1);
-    expect(await depth(crashing)).toBe(0);
+    expect(await raw.depth(names.dlq(crashing))).toBe(1);
+    expect(await raw.depth(crashing)).toBe(0);
     expect(deliveries).toBe(LIMIT + 1);
   });
 
@@ -186,7 +160,7 @@ describe('quorum work queues', () => {
     });
     try {
       await waitFor(() => fresh.queues.adopted.has(legacy), 'the mismatch to be noticed');
-      const before = await depth(legacy);
+      const before = await raw.depth(legacy);
       await waitFor(
         () =>
           publisher.publish(left(5)).then(
@@ -197,7 +171,7 @@ describe('quorum work queues', () => {
         20_000,
         500,
       );
-      expect(await depth(legacy)).toBeGreaterThan(before);
+      expect(await raw.depth(legacy)).toBeGreaterThan(before);
     } finally {
       await publisher.close();
     }
