@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { REPO_ROOT } from '../../scripts/local/processes.js';
-import { ensureWebClient } from '../../scripts/local/web-client.js';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { useSystem } from '../e2e/system.js';
+import { SHOTS, signUp, useBrowser } from '../support/browser.js';
 
 /**
  * SPEC 14 and 15 in the web client, headless Chromium against the real system: Ada (gw1) makes a
@@ -13,39 +11,15 @@ import { useSystem } from '../e2e/system.js';
  * working; an unknown code is a "not found" page. Only accessible names; every step waits for an
  * element, never for time.
  */
-const SHOTS = join(REPO_ROOT, 'test-results', 'browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';
 
 describe('invites, kick and ban in the web client', () => {
   const system = useSystem('e2e-browser-community', { SEND_RATE_LIMIT: '1000' });
   const suffix = Date.now() % 100000;
   const name = (who: string) => `${who}_c${suffix}`;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    await ensureWebClient();
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-  }, 180_000);
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-    await browser?.close();
-  });
-
-  async function visitor(gateway: string): Promise<Page> {
-    const url = new URL(system().edgeUrl);
-    const context = await browser.newContext({ baseURL: system().edgeUrl });
-    await context.addCookies([{ name: 'chorus_gateway', value: gateway, domain: url.hostname, path: '/' }]);
-    contexts.push(context);
-    return context.newPage();
-  }
-  async function register(page: Page, who: string): Promise<void> {
-    await page.getByRole('textbox', { name: 'Username' }).fill(name(who));
-    await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Register' }).click();
-  }
+  const browser = useBrowser(system);
+  const visitor = async (gateway: string): Promise<Page> => (await browser.visitor(gateway)).page;
+  const register = (page: Page, who: string) => signUp(page, name(who), PASSWORD);
   async function person(who: string, gateway: string): Promise<Page> {
     const page = await visitor(gateway);
     await page.goto('/');

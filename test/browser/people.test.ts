@@ -1,47 +1,25 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { REPO_ROOT } from '../../scripts/local/processes.js';
-import { ensureWebClient } from '../../scripts/local/web-client.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { useSystem } from '../e2e/system.js';
+import { SHOTS, signUp, useBrowser, type BrowserVisit } from '../support/browser.js';
 
 /**
  * SPEC 10 and 11 in the web client, headless Chromium against the real system: Ada (gw1) and Bob (gw2)
  * open a DM from the people picker and exchange messages; presence dots follow Bob going away. Only
  * accessible names are used, and every step waits for an element, never for time.
  */
-const SHOTS = join(REPO_ROOT, 'test-results', 'browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('people in the web client', () => {
   const system = useSystem('e2e-browser-people');
   const suffix = Date.now() % 100000;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    await ensureWebClient();
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-  }, 180_000);
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-    await browser?.close();
-  });
-
-  async function person(who: string, gateway: string): Promise<{ page: Page; context: BrowserContext }> {
-    const url = new URL(system().edgeUrl);
-    const context = await browser.newContext({ baseURL: system().edgeUrl });
-    await context.addCookies([{ name: 'chorus_gateway', value: gateway, domain: url.hostname, path: '/' }]);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto('/');
-    await page.getByRole('textbox', { name: 'Username' }).fill(`${who}_p${suffix}`);
-    await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
-    await page.getByRole('button', { name: 'Register' }).click();
-    await page.getByRole('navigation', { name: 'Servers' }).waitFor();
-    return { page, context };
+  const browser = useBrowser(system);
+  async function person(who: string, gateway: string): Promise<BrowserVisit> {
+    const visit = await browser.visitor(gateway);
+    await visit.page.goto('/');
+    await signUp(visit.page, `${who}_p${suffix}`, 'correct horse battery');
+    await visit.page.getByRole('navigation', { name: 'Servers' }).waitFor();
+    return visit;
   }
 
   const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });

@@ -16,6 +16,7 @@ import {
 } from '@chorus/contracts';
 import { isolated, type Isolated } from '../../../test/support/isolated.js';
 import { FAST_ACCOUNTS } from '../../../test/support/tuning.js';
+import { startedView } from '../../../test/support/started.js';
 import { migrateMembership } from '../../../test/support/migrate.js';
 import { loadConfig, type MembershipConfig } from '../src/config.js';
 import { createMembershipService, type MembershipService } from '../src/service.js';
@@ -92,11 +93,6 @@ export interface FileHarness extends Omit<Harness, 'close'> {
 export function useHarness(name: string, options: { env?: Record<string, string>; tap?: boolean } = {}): FileHarness {
   let harness: Harness | undefined;
   let tap: EventTap | undefined;
-  const need = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`useHarness(${name}): ${what} read before beforeAll started it (or not asked for)`);
-    return value;
-  };
-  const h = () => need(harness, 'the harness');
 
   beforeAll(async () => {
     harness = await startHarness(name, options.env);
@@ -107,30 +103,23 @@ export function useHarness(name: string, options: { env?: Record<string, string>
     await harness?.close();
   });
 
-  return {
-    get iso() {
-      return h().iso;
-    },
-    get config() {
-      return h().config;
-    },
-    get service() {
-      return h().service;
-    },
-    get api() {
-      return h().api;
-    },
-    get tap() {
-      return need(tap, 'tap');
-    },
-    register: (username, password) => h().register(username, password),
-    replica: (instanceId) => h().replica(instanceId),
-    async registerNumbered(prefix, count) {
+  type Started = Omit<Harness, 'close'> & { tap: EventTap };
+  const view = startedView<Started, keyof Started>(`useHarness(${name})`, () => harness && { ...harness, tap }, [
+    'iso',
+    'config',
+    'service',
+    'api',
+    'register',
+    'replica',
+    'tap',
+  ]);
+  return Object.assign(view, {
+    async registerNumbered(prefix: string, count: number) {
       const users: AuthResponse[] = [];
-      for (let i = 0; i < count; i++) users.push(await h().register(`${prefix}${i}`));
+      for (let i = 0; i < count; i++) users.push(await view.register(`${prefix}${i}`));
       return users;
     },
-  };
+  });
 }
 
 /** Asserts an error response (`status`, and `code` in the contract's error body) and returns its error. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import amqplib, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import type { GatewaySettings } from '../../src/app.js';
 import type { Isolated } from '../../../../test/support/isolated.js';
+import { startedView } from '../../../../test/support/started.js';
 import { closeClients, connectClient, startGateway, type Client, type RunningGateway } from './gateway-harness.js';
 import { signToken, startAuthzStandIn, startEventInjector, type AuthzStandIn, type EventInjector, type TestUser } from './stand-ins.js';
 
@@ -29,13 +30,9 @@ export function useInProcessGateways<K extends string>(
   iso: Isolated,
   gateways: Record<K, Partial<GatewaySettings>>,
 ): InProcessWorld & Readonly<Record<K, RunningGateway>> {
+  type Started = Pick<InProcessWorld, 'authz' | 'events' | 'channel'> & Record<K, RunningGateway>;
   const ids = Object.keys(gateways) as K[];
-  let started:
-    undefined | { authz: AuthzStandIn; events: EventInjector; amqp: ChannelModel; channel: Channel; gateways: Map<K, RunningGateway> };
-  const get = () => {
-    if (!started) throw new Error('useInProcessGateways: read before beforeAll started it');
-    return started;
-  };
+  let started: Partial<Started> | undefined;
   let authz: AuthzStandIn | undefined;
   let events: EventInjector | undefined;
   let amqp: ChannelModel | undefined;
@@ -47,7 +44,7 @@ export function useInProcessGateways<K extends string>(
     for (const id of ids) running.set(id, await startGateway(iso, id, gateways[id]));
     amqp = await amqplib.connect(iso.amqpUrl);
     const channel = await amqp.createChannel();
-    started = { authz, events, amqp, channel, gateways: running };
+    started = { authz, events, channel, ...(Object.fromEntries(running) as Record<K, RunningGateway>) };
   });
 
   afterAll(async () => {
@@ -59,24 +56,13 @@ export function useInProcessGateways<K extends string>(
     if (failed) throw failed.reason;
   });
 
-  const world: InProcessWorld = {
-    get authz() {
-      return get().authz;
-    },
-    get events() {
-      return get().events;
-    },
-    get channel() {
-      return get().channel;
-    },
-    connectAs: (gw, user) => connectClient(gw.url, signToken(iso, user)),
-    async drain(queue) {
-      const { channel } = get();
+  const view = startedView<Started, keyof Started>('useInProcessGateways', () => started, ['authz', 'events', 'channel', ...ids]);
+  return Object.assign(view, {
+    connectAs: (gw: RunningGateway, user: TestUser) => connectClient(gw.url, signToken(iso, user)),
+    async drain(queue: string) {
       const out: GetMessage[] = [];
-      for (let m = await channel.get(queue, { noAck: true }); m; m = await channel.get(queue, { noAck: true })) out.push(m);
+      for (let m = await view.channel.get(queue, { noAck: true }); m; m = await view.channel.get(queue, { noAck: true })) out.push(m);
       return out;
     },
-  };
-  for (const id of ids) Object.defineProperty(world, id, { get: () => get().gateways.get(id)!, enumerable: true });
-  return world as InProcessWorld & Readonly<Record<K, RunningGateway>>;
+  });
 }

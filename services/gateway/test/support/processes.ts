@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { freePort, spawnService as spawnServiceProcess, type ServiceProcess } from '../../../../scripts/local/processes.js';
 import type { Isolated } from '../../../../test/support/isolated.js';
+import { startedView } from '../../../../test/support/started.js';
 import { FAST_ACCOUNTS, FAST_WRITES } from '../../../../test/support/tuning.js';
 import { closeClients } from './gateway-harness.js';
 
@@ -44,10 +45,6 @@ export interface Fleet {
  */
 export function useFleet(iso: Isolated, env: Record<string, string> = {}): Fleet {
   let started: Fleet | undefined;
-  const get = (): Fleet => {
-    if (!started) throw new Error('useFleet: read before beforeAll started it');
-    return started;
-  };
 
   beforeAll(async () => {
     const shared = iso.serviceEnv({ LOG_LEVEL: 'info', ...env });
@@ -69,18 +66,5 @@ export function useFleet(iso: Isolated, env: Record<string, string> = {}): Fleet
     for (const [name, r] of results) expect(r.code, `${name} exit code`).toBe(0);
   }, 60_000);
 
-  return {
-    get membership() {
-      return get().membership;
-    },
-    get history() {
-      return get().history;
-    },
-    get gw1() {
-      return get().gw1;
-    },
-    get gw2() {
-      return get().gw2;
-    },
-  };
+  return startedView<Fleet, keyof Fleet>('useFleet', () => started, ['membership', 'history', 'gw1', 'gw2']);
 }

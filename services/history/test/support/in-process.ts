@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { topologyNames, type TopologyNames } from '@chorus/contracts';
 import { createLogger } from '@chorus/runtime';
 import type { Isolated } from '../../../../test/support/isolated.js';
+import { startedView } from '../../../../test/support/started.js';
 import { migrateHistory } from '../../../../test/support/migrate.js';
 import { FAST_WRITES } from '../../../../test/support/tuning.js';
 import { loadConfig } from '../../src/config.js';
@@ -37,52 +38,33 @@ export interface HistoryWorld {
 export function useHistoryService(iso: Isolated, options: { tap?: string[]; publisher?: boolean } = {}): HistoryWorld {
   const names = topologyNames(iso.amqpPrefix);
   const logger = createLogger('history-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-  let authz: AuthzStandIn | undefined;
-  let svc: HistoryService | undefined;
-  let tap: EventTap | undefined;
-  let pub: TestPublisher | undefined;
-  let repo: MessageRepository | undefined;
-  const need = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`useHistoryService: ${what} read before beforeAll started it (or not asked for)`);
-    return value;
-  };
+  type Part = 'svc' | 'authz' | 'repo' | 'tap' | 'pub';
+  let started: { -readonly [P in Part]?: HistoryWorld[P] } | undefined;
 
   beforeAll(async () => {
-    authz = await startAuthzStandIn(iso.amqpUrl, names);
+    const authz = await startAuthzStandIn(iso.amqpUrl, names);
+    started = { authz };
     const config = loadConfig(iso.serviceEnv(FAST_WRITES));
     await migrateHistory(config.MONGODB_URI);
-    svc = createHistoryService(config, logger);
+    const svc = createHistoryService(config, logger);
+    started.svc = svc;
     await svc.ready;
-    repo = new MessageRepository(messageModels(svc.mongo));
-    if (options.tap) tap = await tapEvents(iso.amqpUrl, names, options.tap);
-    if (options.publisher) pub = await testPublisher(iso.amqpUrl, names);
+    started.repo = new MessageRepository(messageModels(svc.mongo));
+    if (options.tap) started.tap = await tapEvents(iso.amqpUrl, names, options.tap);
+    if (options.publisher) started.pub = await testPublisher(iso.amqpUrl, names);
   });
 
   afterAll(async () => {
-    await pub?.close();
-    await tap?.close();
-    await svc?.stop();
-    await authz?.close();
+    await started?.pub?.close();
+    await started?.tap?.close();
+    await started?.svc?.stop();
+    await started?.authz?.close();
     await iso.cleanup();
   });
 
-  return {
+  const view = startedView<HistoryWorld, Part>('useHistoryService', () => started, ['svc', 'authz', 'repo', 'tap', 'pub']);
+  return Object.assign(view, {
     names,
-    get svc() {
-      return need(svc, 'svc');
-    },
-    get authz() {
-      return need(authz, 'authz');
-    },
-    get repo() {
-      return need(repo, 'repo');
-    },
-    get tap() {
-      return need(tap, 'tap');
-    },
-    get pub() {
-      return need(pub, 'pub');
-    },
-    bearer: (user) => `Bearer ${mintToken(iso.keys.privateKey, user)}`,
-  };
+    bearer: (user: { id: string; username: string }) => `Bearer ${mintToken(iso.keys.privateKey, user)}`,
+  });
 }
