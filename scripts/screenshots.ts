@@ -61,6 +61,7 @@ async function setUp(ada: Page, bob: Page): Promise<void> {
   await say(ada, 'hello bob, are you there?');
   await say(bob, 'hi ada! loud and clear');
   await say(ada, 'the stars are out tonight — Jupiter is right above the roof');
+  await say(ada, 'and Saturn is rising in the east'); // a follow-up: grouped under Ada's header
   await say(bob, 'grabbing the binoculars, see you in #telescopes');
   await ada.getByRole('complementary', { name: 'Members' }).getByText(names.bob).waitFor();
 }

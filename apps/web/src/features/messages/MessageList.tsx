@@ -1,13 +1,11 @@
 import { useEffect, useMemo, useRef } from 'react';
-import type { Message } from '@chorus/contracts';
 import { ErrorText } from '../../components/ErrorText';
 import { Spinner } from '../../components/Spinner';
 import { useSession } from '../auth/session';
 import { useMarkRead } from '../read-state/api';
 import { useChannelMessages } from './api';
+import { continuesGroup } from './grouping';
 import { MessageItem } from './MessageItem';
-
-const GROUP_MS = 5 * 60_000;
 
 /**
  * The list named "Messages", oldest at the top. The scroller is `column-reverse`, so it stays pinned
@@ -49,11 +47,6 @@ export function MessageList({ channelId, channelName, serverId }: { channelId: s
   if (history.isPending) return <Spinner label="Loading messages" />;
   if (history.error) return <ErrorText error={history.error} />;
 
-  const grouped = (m: Message, i: number) => {
-    const prev = messages[i - 1];
-    return !!prev && prev.author.id === m.author.id && Date.parse(m.createdAt) - Date.parse(prev.createdAt) < GROUP_MS;
-  };
-
   return (
     <div className="scroller">
       <div className="scroller-inner">
@@ -68,7 +61,7 @@ export function MessageList({ channelId, channelName, serverId }: { channelId: s
         </div>
         <ul className="messages" aria-label="Messages">
           {messages.map((m, i) => (
-            <MessageItem key={m.id} message={m} mine={m.author.id === user?.id} grouped={grouped(m, i)} />
+            <MessageItem key={m.id} message={m} mine={m.author.id === user?.id} grouped={continuesGroup(messages[i - 1], m)} />
           ))}
         </ul>
         <div ref={end} className="history-end" aria-hidden="true" />

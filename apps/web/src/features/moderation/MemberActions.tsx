@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ConfirmDialog } from '../../components/Dialog';
 import { ErrorText } from '../../components/ErrorText';
+import { Icon } from '../../components/Icon';
 import type { Permissions } from '../permissions/access';
 import { useRemoveMember } from './api';
 
@@ -10,9 +11,10 @@ interface Target {
 }
 
 /**
- * "Kick <name>" and "Ban <name>" beside a member, for callers with KICK_MEMBERS / BAN_MEMBERS, each
- * behind a confirm dialog. The owner and oneself get none; a target ranked too high is the server's
- * 403, shown in the dialog.
+ * "Kick <name>" and "Ban <name>" at the end of a member's row, for callers with KICK_MEMBERS /
+ * BAN_MEMBERS, each behind a confirm dialog: icon buttons (the row has no room for words) named for
+ * screen readers and titled for pointers. The owner and oneself get none; a target ranked too high is
+ * the server's 403, shown in the dialog.
  */
 export function MemberActions({ serverId, member, perms }: { serverId: string; member: Target; perms: Permissions }) {
   const [action, setAction] = useState<'kick' | 'ban' | null>(null);
@@ -34,13 +36,25 @@ export function MemberActions({ serverId, member, perms }: { serverId: string; m
   return (
     <span className="member-actions">
       {perms.can('KICK_MEMBERS') && (
-        <button type="button" className="link small danger" aria-label={`Kick ${member.username}`} onClick={() => setAction('kick')}>
-          Kick
+        <button
+          type="button"
+          className="icon-button danger"
+          aria-label={`Kick ${member.username}`}
+          title={`Kick ${member.username}`}
+          onClick={() => setAction('kick')}
+        >
+          <Icon name="kick" size={16} />
         </button>
       )}
       {perms.can('BAN_MEMBERS') && (
-        <button type="button" className="link small danger" aria-label={`Ban ${member.username}`} onClick={() => setAction('ban')}>
-          Ban
+        <button
+          type="button"
+          className="icon-button danger"
+          aria-label={`Ban ${member.username}`}
+          title={`Ban ${member.username}`}
+          onClick={() => setAction('ban')}
+        >
+          <Icon name="ban" size={16} />
         </button>
       )}
       <ConfirmDialog

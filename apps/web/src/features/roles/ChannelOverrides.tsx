@@ -3,6 +3,7 @@ import type { Channel, ServerDetail } from '@chorus/contracts';
 import { ErrorText } from '../../components/ErrorText';
 import { chorus } from '../../lib/chorus';
 import { keys } from '../../lib/query-client';
+import { useIntent } from '../../lib/use-intent';
 import { useSetOverride } from './api';
 
 /**
@@ -29,14 +30,15 @@ function ReadOnlySwitch({ serverId, channel }: { serverId: string; channel: Chan
     queryFn: () => chorus.roles.overrides(serverId, channel.id),
   });
   const set = useSetOverride(serverId);
+  const [setting, put] = useIntent(set);
   const everyone = overrides.data?.find((o) => o.roleId === serverId);
   // While the PUT is in flight the switch shows where it is going (the answer then replaces it).
-  const shown = set.isPending ? set.variables.deny : (everyone?.deny ?? []);
+  const shown = setting?.deny ?? everyone?.deny ?? [];
   const readOnly = shown.includes('SEND_MESSAGES');
   const toggle = (on: boolean) => {
     const deny = (everyone?.deny ?? []).filter((p) => p !== 'SEND_MESSAGES');
     const allow = (everyone?.allow ?? []).filter((p) => p !== 'SEND_MESSAGES');
-    set.mutate({ channelId: channel.id, roleId: serverId, allow, deny: on ? [...deny, 'SEND_MESSAGES'] : deny });
+    put({ channelId: channel.id, roleId: serverId, allow, deny: on ? [...deny, 'SEND_MESSAGES'] : deny });
   };
   return (
     <li className="row">
@@ -46,7 +48,7 @@ function ReadOnlySwitch({ serverId, channel }: { serverId: string; channel: Chan
           type="checkbox"
           role="switch"
           checked={readOnly}
-          disabled={overrides.isPending || set.isPending}
+          disabled={overrides.isPending || setting !== undefined}
           onChange={(e) => toggle(e.target.checked)}
         />
         Read-only for @everyone in #{channel.name}

@@ -1,4 +1,5 @@
 import { ErrorText } from '../../components/ErrorText';
+import { useIntent } from '../../lib/use-intent';
 import { useMembers } from '../servers/api';
 import { byRank, useAssignRole, useRoles } from './api';
 
@@ -7,6 +8,7 @@ export function RoleAssignments({ serverId }: { serverId: string }) {
   const roles = useRoles(serverId);
   const members = useMembers(serverId, true);
   const assign = useAssignRole(serverId);
+  const [intent, change] = useIntent(assign);
   const assignable = byRank(roles.data ?? []).filter((r) => r.id !== serverId);
 
   return (
@@ -30,7 +32,7 @@ export function RoleAssignments({ serverId }: { serverId: string }) {
           <tbody>
             {members.data?.map((m) => {
               const held = new Set(m.roleIds);
-              const pending = assign.isPending && assign.variables.userId === m.userId ? assign.variables : undefined;
+              const pending = intent?.userId === m.userId ? intent : undefined;
               if (pending) held[pending.on ? 'add' : 'delete'](pending.roleId);
               return (
                 <tr key={m.userId}>
@@ -41,8 +43,8 @@ export function RoleAssignments({ serverId }: { serverId: string }) {
                         type="checkbox"
                         aria-label={`${r.name} for ${m.username}`}
                         checked={held.has(r.id)}
-                        disabled={assign.isPending}
-                        onChange={(e) => assign.mutate({ userId: m.userId, roleId: r.id, on: e.target.checked })}
+                        disabled={intent !== undefined}
+                        onChange={(e) => change({ userId: m.userId, roleId: r.id, on: e.target.checked })}
                       />
                     </td>
                   ))}

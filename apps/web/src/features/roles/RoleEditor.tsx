@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ALL_PERMISSIONS, type Permission, type Role } from '@chorus/contracts';
 import { ErrorText } from '../../components/ErrorText';
 import { Spinner } from '../../components/Spinner';
+import { useIntent } from '../../lib/use-intent';
 import type { Permissions } from '../permissions/access';
 import { PERMISSION_LABELS, byRank, useCreateRole, useDeleteRole, useRoles, useMoveRole, useUpdateRole } from './api';
 
@@ -103,13 +104,13 @@ function RoleDetail({ serverId, role, perms, onDeleted }: { serverId: string; ro
   const update = useUpdateRole(serverId);
   const remove = useDeleteRole(serverId);
   const everyone = role.id === serverId;
+  const [editing, edit] = useIntent(update);
   // Checkboxes show the edit in flight; the refetched role replaces it.
-  const shown = (update.isPending && update.variables.permissions) || role.permissions;
-  const toggle = (p: Permission, on: boolean) =>
-    update.mutate({ roleId: role.id, permissions: on ? [...shown, p] : shown.filter((x) => x !== p) });
+  const shown = editing?.permissions ?? role.permissions;
+  const toggle = (p: Permission, on: boolean) => edit({ roleId: role.id, permissions: on ? [...shown, p] : shown.filter((x) => x !== p) });
   const rename = (e: FormEvent) => {
     e.preventDefault();
-    update.mutate({ roleId: role.id, name: name.trim() });
+    edit({ roleId: role.id, name: name.trim() });
   };
 
   return (
@@ -122,7 +123,7 @@ function RoleDetail({ serverId, role, perms, onDeleted }: { serverId: string; ro
             Role name
             <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={32} />
           </label>
-          <button type="submit" disabled={update.isPending || name.trim() === role.name}>
+          <button type="submit" disabled={editing !== undefined || name.trim() === role.name}>
             Rename
           </button>
         </form>
@@ -134,7 +135,7 @@ function RoleDetail({ serverId, role, perms, onDeleted }: { serverId: string; ro
             <input
               type="checkbox"
               checked={shown.includes(p)}
-              disabled={update.isPending || !perms.can(p)}
+              disabled={editing !== undefined || !perms.can(p)}
               onChange={(e) => toggle(p, e.target.checked)}
             />
             {PERMISSION_LABELS[p]}

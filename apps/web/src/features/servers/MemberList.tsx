@@ -34,7 +34,7 @@ export function MemberList({ serverId, ownerId }: { serverId: string; ownerId: s
               <Avatar name={m.username} size={28} />
               <PresenceDot userId={m.userId} />
             </span>
-            <span>{m.username}</span>
+            <span title={m.username}>{m.username}</span>
             {m.userId === ownerId && (
               <span className="badge" title="Owner">
                 owner
