@@ -40,9 +40,10 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export type Sender = AuthenticatedUser & AuthzProfile;
 
 /**
- * The send pipeline: validate → authorize (membership, cached) → admit (one Redis script: nonce, rate
- * limit, id, in-flight) → publish `message.created` with a publisher confirm → commit (one Redis script:
- * the nonce now replays the message, and Redis publishes the broadcast in the channel's id order) → ack.
+ * The send pipeline: validate → authorize (membership, cached) → admit (Redis: nonce, rate limit, id,
+ * in-flight; one script call on one Redis) → publish `message.created` with a publisher confirm → ack,
+ * and commit (Redis: the nonce now replays the message, and Redis publishes the broadcast in the
+ * channel's id order; not awaited by the ack).
  * Never throws: every outcome is an ack.
  *
  * Order without waiting: ids are assigned at admission but confirms come back in any order. Were each
@@ -121,19 +122,7 @@ export function createSendMessage(deps: SendDeps): (user: Sender, payload: unkno
       return publishFailed(deps, err, { userId: user.id, nonce, message, republish, ref });
     }
 
-    // Durable from here on: whatever Redis does now, the ack is ok. So the ack goes now, with the commit
-    // on its way (not awaited: one Redis round trip less per ack). A repeat of the nonce that overtakes
-    // the commit finds the reservation bound to this message and waits for it, as for any send in flight;
-    // shutdown waits for the commit (it is tracked like the send).
-    const committed = admission.commit(user.id, nonce, message, deps.encodeBroadcast(message, channel)).then(
-      (left) => {
-        if (left > 0) deps.parked(message.channelId);
-      },
-      (err: unknown) => {
-        logger.warn({ err, ref, messageId: message.id }, 'published, but not committed in Redis: no live broadcast, nonce not remembered');
-      },
-    );
-    void deps.inFlight.track(committed);
+    commitLater(deps, user.id, nonce, message, deps.encodeBroadcast(message, channel), ref);
     announceDm(message, channel, ref);
     count(republish ? 'republished' : 'ok');
     return { ok: true, message };
@@ -149,6 +138,27 @@ export function createSendMessage(deps: SendDeps): (user: Sender, payload: unkno
       }),
     );
   };
+}
+
+/**
+ * The message is durable from here on: whatever Redis does now, the ack is ok. So the ack goes at once,
+ * with the commit on its way (not awaited: one Redis round trip less per ack). A repeat of the nonce that
+ * overtakes the commit finds the reservation bound to this message and waits for it, as for any send in
+ * flight; shutdown waits for the commit (it is tracked like the send).
+ */
+function commitLater(deps: SendDeps, userId: string, nonce: string | undefined, message: Message, payload: string, ref: string): void {
+  const committed = deps.admission.commit(userId, nonce, message, payload).then(
+    (left) => {
+      if (left > 0) deps.parked(message.channelId);
+    },
+    (err: unknown) => {
+      deps.logger.warn(
+        { err, ref, messageId: message.id },
+        'published, but not committed in Redis: no live broadcast, nonce not remembered',
+      );
+    },
+  );
+  void deps.inFlight.track(committed);
 }
 
 /**
