@@ -39,16 +39,23 @@ export async function dropRedisKeys(target: string | RedisTarget, prefix: string
 }
 
 /**
- * Deletes every queue (with its DLQ) and exchange of the topology under this prefix (every durable
- * queue of `topologyNames`: a quorum queue left behind keeps a Raft member running in the broker, and a
- * day of test runs' leftovers once made the shared broker stop answering).
+ * Deletes every durable queue of the topology under this prefix and `extraQueues` (a test's own), each
+ * with its DLQ, and the topology's exchanges. A quorum queue left behind keeps a Raft member running in
+ * the broker: a day of test runs' leftovers once made the shared broker stop answering.
  */
-export async function dropBrokerNames(url: string, prefix: string): Promise<void> {
+export async function dropBrokerNames(url: string, prefix: string, extraQueues: readonly string[] = []): Promise<void> {
   const n = topologyNames(prefix);
   const conn = await amqplib.connect(url);
   conn.on('error', () => undefined);
   try {
-    const queues = [n.historyQueue, n.gatewayBroadcastQueue, n.authzQueue, n.dmActivityQueue, n.gatewayMembershipQueue('all')];
+    const queues = [
+      n.historyQueue,
+      n.gatewayBroadcastQueue,
+      n.authzQueue,
+      n.dmActivityQueue,
+      n.gatewayMembershipQueue('all'),
+      ...extraQueues,
+    ];
     const steps: Array<(ch: amqplib.Channel) => Promise<unknown>> = [
       ...queues.flatMap((q) => [q, n.dlq(q)]).map((name) => (ch: amqplib.Channel) => ch.deleteQueue(name)),
       ...[n.eventsExchange, n.deadLetterExchange].map((ex) => (ch: amqplib.Channel) => ch.deleteExchange(ex)),

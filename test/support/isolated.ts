@@ -26,8 +26,11 @@ export interface Isolated {
   keys: { privateKey: string; publicKey: string };
   /** Environment for a service process under test. */
   serviceEnv(extra?: Record<string, string>): Record<string, string>;
-  /** Drops the database, the Redis keys and the broker queues/exchanges this slice made. */
-  cleanup(): Promise<void>;
+  /**
+   * Drops the database, the Redis keys and the broker queues/exchanges this slice made: the topology's,
+   * and `queues` (with their DLQs), the test's own (AMQP cannot list a prefix's queues).
+   */
+  cleanup(queues?: string[]): Promise<void>;
 }
 
 function withDatabase(uri: string, db: string): string {
@@ -75,11 +78,11 @@ export function isolated(name: string): Isolated {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...extra,
     }),
-    cleanup: async () => {
+    cleanup: async (queues = []) => {
       await Promise.allSettled([
         dropDatabase(mongoUri),
         dropRedisKeys(redisTarget, redisPrefix),
-        dropBrokerNames(deps.amqpUrl, amqpPrefix),
+        dropBrokerNames(deps.amqpUrl, amqpPrefix, queues),
       ]);
     },
   };

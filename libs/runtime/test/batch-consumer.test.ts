@@ -45,7 +45,7 @@ afterAll(async () => {
   await consumer?.close().catch(() => undefined);
   await broker?.close();
   await raw?.close();
-  await iso.cleanup();
+  await iso.cleanup([queue]);
 });
 
 describe('createBatchConsumer', () => {

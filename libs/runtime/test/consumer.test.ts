@@ -38,7 +38,7 @@ afterAll(async () => {
   await consumer?.close();
   await broker?.close();
   await raw?.close();
-  await iso.cleanup();
+  await iso.cleanup([queue]);
 });
 
 describe('createConsumer', () => {

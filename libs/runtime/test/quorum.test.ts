@@ -70,10 +70,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(consumers.map((c) => c.close()));
   await broker?.close();
-  for (const name of [queue, names.dlq(queue), legacy, names.dlq(legacy), crashing, names.dlq(crashing)])
-    await onOwnChannel((ch) => ch.deleteQueue(name)).catch(() => undefined);
   await raw?.close();
-  await iso.cleanup();
+  await iso.cleanup([queue, legacy, crashing]);
 });
 
 describe('quorum work queues', () => {
