@@ -16,6 +16,12 @@ interface Target {
  * screen readers and titled for pointers. The owner and oneself get none; a target ranked too high is
  * the server's 403, shown in the dialog.
  */
+/** The row's moderation buttons: what each does, the permission it needs, its label (also its icon's name). */
+const MODERATION = [
+  { action: 'kick', needs: 'KICK_MEMBERS', label: 'Kick' },
+  { action: 'ban', needs: 'BAN_MEMBERS', label: 'Ban' },
+] as const;
+
 export function MemberActions({ serverId, member, perms }: { serverId: string; member: Target; perms: Permissions }) {
   const [action, setAction] = useState<'kick' | 'ban' | null>(null);
   const [reason, setReason] = useState('');
@@ -35,28 +41,18 @@ export function MemberActions({ serverId, member, perms }: { serverId: string; m
 
   return (
     <span className="member-actions">
-      {perms.can('KICK_MEMBERS') && (
+      {MODERATION.filter((m) => perms.can(m.needs)).map((m) => (
         <button
+          key={m.action}
           type="button"
           className="icon-button danger"
-          aria-label={`Kick ${member.username}`}
-          title={`Kick ${member.username}`}
-          onClick={() => setAction('kick')}
+          aria-label={`${m.label} ${member.username}`}
+          title={`${m.label} ${member.username}`}
+          onClick={() => setAction(m.action)}
         >
-          <Icon name="kick" size={16} />
+          <Icon name={m.action} size={16} />
         </button>
-      )}
-      {perms.can('BAN_MEMBERS') && (
-        <button
-          type="button"
-          className="icon-button danger"
-          aria-label={`Ban ${member.username}`}
-          title={`Ban ${member.username}`}
-          onClick={() => setAction('ban')}
-        >
-          <Icon name="ban" size={16} />
-        </button>
-      )}
+      ))}
       <ConfirmDialog
         open={action !== null}
         title={action === 'ban' ? `Ban ${member.username}?` : `Kick ${member.username}?`}
