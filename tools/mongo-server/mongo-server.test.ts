@@ -247,4 +247,41 @@ describe.skipIf(!HAS_JAVA)('H2 --data backend', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  // The launcher's own key type for unique indexes (cached bytes, ChorusMongoServer.java) must keep
+  // H2's order: many keys (several B-tree pages), single and compound, refused and found again after a
+  // restart, and a deleted key free again.
+  it('unique indexes over many keys hold across stop/start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chorus-mongo-'));
+    try {
+      const schema = new Schema({ name: String, a: Number, b: Number });
+      schema.index({ name: 1 }, { unique: true });
+      schema.index({ a: 1, b: 1 }, { unique: true });
+      const docs = Array.from({ length: 600 }, (_v, i) => ({ name: `user${i}`, a: i % 7, b: i }));
+      const write = await startMongoServer({ dataDir: dir });
+      const c1 = await mongoose.createConnection(write.uri, { dbName: 'many' }).asPromise();
+      const M1 = c1.model('User', schema);
+      await M1.init();
+      await M1.insertMany(docs);
+      expect((await rejectionOf(M1.create({ name: 'user599', a: 99, b: 99 }))).code).toBe(11000);
+      await c1.close();
+      await write.stop();
+
+      const read = await startMongoServer({ dataDir: dir });
+      const c2 = await mongoose.createConnection(read.uri, { dbName: 'many' }).asPromise();
+      const M2 = c2.model('User', schema);
+      for (const i of [0, 1, 299, 598, 599]) {
+        expect((await rejectionOf(M2.create({ name: `user${i}`, a: 99, b: 1_000 + i }))).code).toBe(11000);
+        expect((await rejectionOf(M2.create({ name: `other${i}`, a: i % 7, b: i }))).code).toBe(11000);
+      }
+      await M2.create({ name: 'fresh', a: 7, b: 0 });
+      await M2.deleteOne({ name: 'user300' });
+      await M2.create({ name: 'user300', a: 6, b: 300 }); // free again, under both indexes
+      expect(await M2.countDocuments()).toBe(601);
+      await c2.close();
+      await read.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
