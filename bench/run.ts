@@ -9,6 +9,7 @@
 //          --client-overhead (run the default Chorus workload again through @chorus/client's ChorusSocket)
 //          --scenario default|capacity|hot (repeatable; only these realtime scenarios, e.g. to iterate on one)
 //          --steps 1000,2000 (the offered loads of the stepped scenarios, instead of their own ladders)
+//          --via-edge (Chorus sockets connect through the entry point, as a browser's do, not straight to the gateways)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -50,6 +51,7 @@ const { values: args } = parseArgs({
     'client-overhead': { type: 'boolean', default: false },
     scenario: { type: 'string', multiple: true },
     steps: { type: 'string' },
+    'via-edge': { type: 'boolean', default: false },
   },
 });
 const int = (name: keyof typeof args, min: number, max: number): number => {
@@ -240,7 +242,10 @@ async function benchChorus(): Promise<void> {
   const community = await createCommunity(system.edgeUrl, plan.tag, communityUsers, communityChannels);
 
   if (runs('chorus')) {
-    const list = chorusUsers(community, system.gateways, users, channels);
+    // --via-edge: sockets connect to the entry point, as a browser does (it hands each WebSocket to a
+    // gateway, round-robin); by default straight to alternating gateways.
+    const targets = args['via-edge'] ? [{ url: system.edgeUrl }] : system.gateways;
+    const list = chorusUsers(community, targets, users, channels);
     const pids = {
       'gateway-1': system.gateways[0]?.child.pid,
       'gateway-2': system.gateways[1]?.child.pid,
@@ -256,11 +261,11 @@ async function benchChorus(): Promise<void> {
         onMeasureEnd: () => (report.cpu!.chorus = meter?.stop()),
       });
     if (args['client-overhead']) {
-      const viaClient = chorusUsers(community, system.gateways, users, channels, (u, url) => clientSocket(u.client, url));
+      const viaClient = chorusUsers(community, targets, users, channels, (u, url) => clientSocket(u.client, url));
       report.clientOverhead = await measureClientOverhead(list, viaClient, params, log);
     }
     for (const sc of scenarios) {
-      const stepUsers = chorusUsers(community, system.gateways, sc.users, sc.channels);
+      const stepUsers = chorusUsers(community, targets, sc.users, sc.channels);
       report.stepped!.push(await runSteps('chorus', stepUsers, sc, params, log, pids));
     }
     const dead = [system.membership, system.history, ...system.gateways].filter(

@@ -51,6 +51,8 @@ export interface LaunchOptions {
   from?: 'source' | 'dist';
   /** Also append the output here (JSON log lines). */
   logFile?: string;
+  /** Open an IPC channel to it: the edge hands WebSocket clients' sockets to gateways over it (handoff.ts). */
+  ipc?: boolean;
 }
 
 const MAX_LINES = 20_000;
@@ -119,7 +121,7 @@ export function launchService(o: LaunchOptions): ServiceProcess {
   const child = spawn(process.execPath, entry, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...o.env, PORT: String(o.port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: o.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let sink: NodeJS.WritableStream | undefined;
   if (o.logFile) {

@@ -61,6 +61,8 @@ async function listenEdge(
     membership: membership.url,
     history: history.url,
     gateways: Object.fromEntries(gateways.map((g, i) => [`gw${i + 1}`, g.url])),
+    // Read at each upgrade: restartGateway replaces the process in `gateways`.
+    gatewayProcess: (id) => gateways[Number(id.slice(2)) - 1]?.child,
     ...(o.webDir ? { web: staticClient(o.webDir) } : {}),
   });
   await new Promise<void>((resolve, reject) => {
@@ -119,6 +121,8 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
       from,
       logFile: logFile(`gateway-${index + 1}`),
       env: { ...common, JWT_PUBLIC_KEY: o.keys.publicKey, GATEWAY_ID: `gw${index + 1}` },
+      // The edge hands WebSocket clients' sockets to the gateway over this channel (handoff.ts).
+      ipc: true,
     });
     progress(`starting ${o.ports.gateways.length} gateways`);
     const gateways = await Promise.all(o.ports.gateways.map((_p, i) => spawnTracked(gatewayOptions(i))));

@@ -17,6 +17,7 @@ export * from './metrics.js';
 export * from './http/app-error.js';
 export * from './http/errors.js';
 export * from './http/base.js';
+export * from './http/handoff.js';
 export * from './http/health.js';
 export * from './http/auth.js';
 export * from './http/rate-limit.js';

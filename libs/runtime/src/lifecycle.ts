@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from './logger.js';
+import { acceptHandOffs } from './http/handoff.js';
 import { exitOnFatal, installShutdown } from './shutdown.js';
 
 /**
@@ -58,6 +59,9 @@ export async function serve(service: RunningService, options: { logger: Logger; 
     process.exit(1);
   });
   const port = await listen(service.server, options.port);
+  // Started by a local parent with an IPC channel (`npm start`, the tests' and bench's launcher): its
+  // entry proxy may hand client sockets straight to this server (http/handoff.ts). Elsewhere: nothing.
+  if (process.channel) acceptHandOffs(service.server);
   logger.info({ port }, 'http bound; waiting for dependencies');
   try {
     await service.ready;
