@@ -41,7 +41,15 @@ export function handOffUpgrade(child: ChildProcess | undefined, req: IncomingMes
   if (!child?.connected || child.exitCode !== null || child.signalCode !== null) return false;
   const forwarded = { 'X-Forwarded-For': socket.remoteAddress ?? '', 'X-Forwarded-Proto': 'http' };
   const message = { type: HANDOFF_TYPE, head: rawRequestBytes(req, head, forwarded).toString('latin1') };
+  // Until the child acknowledges the handle, both processes hold the descriptor, and this one's handle
+  // would go on reading: bytes it read (the client's first frames, sent as soon as the child answered
+  // the upgrade) would be dropped with it. `pause()` does not stop a plain socket's handle reading, so
+  // stop it at the source (libuv readStop). Seen in the browser suite before this line: about one run
+  // in five, a gateway answered the upgrade and never received the client's socket.io CONNECT (logged
+  // on the gateway: 101 and OPEN written, no byte read), and the client waited out the 10 s connect
+  // timeout; with it, 0 in 20 runs.
   socket.pause();
+  (socket as unknown as { _handle?: { readStop?: () => number } })._handle?.readStop?.();
   child.send(message, socket, { keepOpen: false }, (err) => {
     if (err) socket.destroy();
   });
