@@ -50,6 +50,9 @@ export function databaseFor(uri: string, service: string): string {
   return url.toString();
 }
 
+/** The GATEWAY_ID of the `index`-th gateway (the edge routes by it: engine.io session ids start with it). */
+const gatewayId = (index: number) => `gw${index + 1}`;
+
 /** The entry proxy in front of the started processes (and the built web client when `webDir` is set), listening. */
 async function listenEdge(
   o: SystemOptions,
@@ -60,9 +63,9 @@ async function listenEdge(
   const edge: Server = createEdgeProxy({
     membership: membership.url,
     history: history.url,
-    gateways: Object.fromEntries(gateways.map((g, i) => [`gw${i + 1}`, g.url])),
+    gateways: Object.fromEntries(gateways.map((g, i) => [gatewayId(i), g.url])),
     // Read at each upgrade: restartGateway replaces the process in `gateways`.
-    gatewayProcess: (id) => gateways[Number(id.slice(2)) - 1]?.child,
+    gatewayProcess: (id) => gateways.find((_g, i) => gatewayId(i) === id)?.child,
     ...(o.webDir ? { web: staticClient(o.webDir) } : {}),
   });
   await new Promise<void>((resolve, reject) => {
@@ -120,7 +123,7 @@ export async function startSystem(o: SystemOptions): Promise<RunningSystem> {
       port: o.ports.gateways[index]!,
       from,
       logFile: logFile(`gateway-${index + 1}`),
-      env: { ...common, JWT_PUBLIC_KEY: o.keys.publicKey, GATEWAY_ID: `gw${index + 1}` },
+      env: { ...common, JWT_PUBLIC_KEY: o.keys.publicKey, GATEWAY_ID: gatewayId(index) },
       // The edge hands WebSocket clients' sockets to the gateway over this channel (handoff.ts).
       ipc: true,
     });

@@ -25,7 +25,7 @@ const HandOffMessage = z.object({ type: z.literal(HANDOFF_TYPE), head: z.string(
  * The request line and headers as the client sent them (Node keeps header bytes as latin1 strings), with
  * `extraHeaders` added, then whatever was read past them.
  */
-export function rawRequestBytes(req: IncomingMessage, head: Buffer, extraHeaders: Record<string, string> = {}): Buffer {
+function rawRequestBytes(req: IncomingMessage, head: Buffer, extraHeaders: Record<string, string> = {}): Buffer {
   const lines = [`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`];
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
   for (const [name, value] of Object.entries(extraHeaders)) lines.push(`${name}: ${value}`);
@@ -57,10 +57,10 @@ export function handOffUpgrade(child: ChildProcess | undefined, req: IncomingMes
 }
 
 /**
- * Service side: serves the sockets the parent hands over as if `server` had accepted them. Returns the
- * function that stops listening (which also lets the IPC channel stop holding the event loop).
+ * Service side: serves the sockets the parent hands over as if `server` had accepted them. (The
+ * listener keeps the IPC channel holding the event loop; services exit explicitly on shutdown.)
  */
-export function acceptHandOffs(server: Server): () => void {
+export function acceptHandOffs(server: Server): void {
   const onMessage = (message: unknown, handle: unknown) => {
     const parsed = HandOffMessage.safeParse(message);
     if (!parsed.success || !(handle instanceof Socket)) return;
@@ -70,5 +70,4 @@ export function acceptHandOffs(server: Server): () => void {
     handle.resume();
   };
   process.on('message', onMessage);
-  return () => void process.off('message', onMessage);
 }
