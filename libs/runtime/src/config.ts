@@ -153,6 +153,21 @@ export const commonEnv = {
   SHUTDOWN_TIMEOUT_MS: env.int(8_000, 100, 60_000),
 };
 
+/** The variables of a service's one-shot `migrate` command (mongo/migrate-command.ts): MongoDB only. */
+const migrateEnv = z.object({
+  MONGODB_URI: commonEnv.MONGODB_URI,
+  LOG_LEVEL: commonEnv.LOG_LEVEL,
+  /** How long to wait for MongoDB before giving up (a Job/init container then fails and is retried). */
+  MIGRATE_TIMEOUT_MS: env.int(120_000, 1_000, 3_600_000),
+});
+
+export type MigrateConfig = z.infer<typeof migrateEnv>;
+
+/** Parses the migrate command's environment once; throws ConfigError naming every bad variable. */
+export function loadMigrateConfig(source: Record<string, string | undefined> = process.env): Readonly<MigrateConfig> {
+  return parseEnv(migrateEnv, source);
+}
+
 /**
  * For a service's main.ts: parses its configuration, or prints the ConfigError (which names every bad
  * variable) to stderr and exits 2 (a usage error, not a crash) before anything else starts.

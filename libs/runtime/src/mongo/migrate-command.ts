@@ -1,16 +1,8 @@
-import { z } from 'zod';
 import type { Connection } from 'mongoose';
-import { commonEnv, env, loadConfigOrExit, parseEnv } from '../config.js';
+import { loadConfigOrExit, loadMigrateConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { connectMongo } from './mongo.js';
 import { runMigrations, type MigrationStep } from './migrations.js';
-
-const migrateEnv = z.object({
-  MONGODB_URI: commonEnv.MONGODB_URI,
-  LOG_LEVEL: commonEnv.LOG_LEVEL,
-  /** How long to wait for MongoDB before giving up (a Job/init container then fails and is retried). */
-  MIGRATE_TIMEOUT_MS: env.int(120_000, 1_000, 3_600_000),
-});
 
 /**
  * A service's `migrate.ts` (the one-shot process deploy runs before the service: k8s init container,
@@ -19,7 +11,7 @@ const migrateEnv = z.object({
  * reachable within MIGRATE_TIMEOUT_MS; 2 on a bad variable. Needs only MONGODB_URI (no keys, no broker).
  */
 export async function migrateCommand(service: string, steps: (conn: Connection) => MigrationStep[]): Promise<never> {
-  const config = loadConfigOrExit(`${service}-migrate`, () => parseEnv(migrateEnv, process.env));
+  const config = loadConfigOrExit(`${service}-migrate`, () => loadMigrateConfig());
   const logger = createLogger(`${service}-migrate`, config.LOG_LEVEL);
   const mongo = connectMongo(config.MONGODB_URI, logger);
   try {
